@@ -1,0 +1,32 @@
+// Bundles the native host with esbuild into native-host/dist/, keeping node-hid (a native addon)
+// external, and writes the executable launcher native-host/dist/mfa-bridge-host.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, 'dist');
+mkdirSync(out, { recursive: true });
+
+await build({
+  entryPoints: { 'mfa-bridge-host': join(here, 'src/main.ts') },
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  external: ['node-hid'],
+  tsconfig: join(here, '..', 'tsconfig.json'),
+  banner: {
+    js: "import { createRequire as __mfaCreateRequire } from 'node:module'; const require = __mfaCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+
+// The launcher browsers start: a shell script that runs the bundle with the Node that built it
+// (browsers start native hosts with a minimal PATH).
+const launcher = join(out, 'mfa-bridge-host');
+writeFileSync(launcher, `#!/bin/sh\nexec "${process.execPath}" "${join(out, 'mfa-bridge-host.mjs')}" "$@"\n`);
+chmodSync(launcher, 0o755);

@@ -1,0 +1,2 @@
+// Public API of the shared core (shared/dist/index.js). Each area keeps its own barrel.
+export * from './otp/index.js';
