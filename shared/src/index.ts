@@ -1,2 +1,3 @@
 // Public API of the shared core (shared/dist/index.js). Each area keeps its own barrel.
 export * from './otp/index.js';
+export * from './cbor/index.js';
