@@ -1,1 +1,7 @@
-export {};
+// The shared TOTP core: otpauth:// links, Google Authenticator exports, codes. Built on otplib.
+export type { OtpAccount, OtpAlgorithm, OtpDigits } from './account.js';
+export { base32Decode, base32Encode } from './base32.js';
+export { OtpauthError, type OtpauthErrorCode } from './errors.js';
+export { formatOtpauthUri } from './format-otpauth-uri.js';
+export { parseOtpauthUri } from './parse-otpauth-uri.js';
+export { assertValidAccount } from './validate-account.js';
