@@ -2,3 +2,4 @@
 export * from './otp/index.js';
 export * from './cbor/index.js';
 export * from './webauthn/index.js';
+export * from './cose/index.js';
