@@ -1,0 +1,45 @@
+// Transport selection: `--transport` or MFA_BRIDGE_TRANSPORT: `hid` (default) or `udp:HOST:PORT[:LISTENPORT]`.
+import { NodeHidTransport } from './hid.js';
+import { type Transport, TransportError } from './types.js';
+import { DEFAULT_UDP, UdpTransport } from './udp.js';
+
+export { FIDO_USAGE_PAGE, loadNodeHid, NodeHidTransport } from './hid.js';
+export * from './types.js';
+export { DEFAULT_UDP, type UdpEndpoint, UdpTransport } from './udp.js';
+
+export type TransportSpec = { kind: 'hid' } | { kind: 'udp'; host: string; port: number; listenPort: number };
+
+function parsePort(text: string, what: string): number {
+  if (!/^\d{1,5}$/.test(text)) throw new TransportError('BAD_SPEC', `${what} "${text}" is not a port number`);
+  const n = Number(text);
+  if (n < 1 || n > 65535) throw new TransportError('BAD_SPEC', `${what} ${n} is out of range 1-65535`);
+  return n;
+}
+
+export function parseTransportSpec(spec: string): TransportSpec {
+  const s = spec.trim();
+  if (s === '' || s === 'hid') return { kind: 'hid' };
+  const m = /^udp:([^:]+):([^:]+)(?::([^:]+))?$/.exec(s);
+  if (!m) {
+    throw new TransportError(
+      'BAD_SPEC',
+      `transport "${spec}" is neither "hid" nor "udp:HOST:PORT[:LISTENPORT]"`,
+    );
+  }
+  return {
+    kind: 'udp',
+    host: m[1]!,
+    port: parsePort(m[2]!, 'UDP port'),
+    listenPort: m[3] === undefined ? DEFAULT_UDP.listenPort : parsePort(m[3], 'UDP listen port'),
+  };
+}
+
+export function createTransport(spec: TransportSpec): Transport {
+  if (spec.kind === 'hid') return new NodeHidTransport();
+  return new UdpTransport({ host: spec.host, port: spec.port, listenPort: spec.listenPort });
+}
+
+/** The transport named on the command line, else in MFA_BRIDGE_TRANSPORT, else `hid`. */
+export function transportFromEnvironment(cliValue?: string, env: NodeJS.ProcessEnv = process.env): Transport {
+  return createTransport(parseTransportSpec(cliValue ?? env.MFA_BRIDGE_TRANSPORT ?? 'hid'));
+}
