@@ -1,0 +1,175 @@
+/**
+ * The isolated-world relay: takes the page script's per-request MessagePort, checks every message
+ * against the schema, adds facts about the frame that only the isolated world can read without trusting
+ * the page (secure context, permission policy, user activation), and forwards to the background over a
+ * runtime port per request. Messages from other windows, without a port, or of the wrong shape are
+ * ignored: a page that forges messages gets nothing it could not get by calling WebAuthn itself, and the
+ * background takes the origin from the browser.
+ */
+import * as v from 'valibot';
+import type { BridgeMode } from './site-mode';
+import {
+  BRIDGE_PORT_NAME,
+  BridgeModeSchema,
+  type BridgeReply,
+  BridgeReplySchema,
+  type FrameFacts,
+  MODE_MESSAGE_TYPE,
+  PageOpenSchema,
+  PageToRelaySchema,
+  type RelayToBackground,
+} from './wire';
+
+/** The subset of a runtime Port the relay uses (browser.runtime.Port in production). */
+export interface RuntimePortLike {
+  postMessage(message: unknown): void;
+  disconnect(): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
+}
+
+export interface RelayRuntime {
+  connect(name: string): RuntimePortLike;
+  sendMessage(message: unknown): Promise<unknown>;
+}
+
+type RelayWindow = Window & typeof globalThis;
+
+interface FeaturePolicyLike {
+  allowsFeature(feature: string): boolean;
+}
+
+/** Frame facts read from the isolated world's own view of the document. */
+export function readFrameFacts(win: RelayWindow): FrameFacts {
+  const doc = win.document as Document & {
+    featurePolicy?: FeaturePolicyLike;
+    permissionsPolicy?: FeaturePolicyLike;
+  };
+  const policy = doc.permissionsPolicy ?? doc.featurePolicy;
+  let permissions: FrameFacts['permissions'] = null;
+  if (policy && typeof policy.allowsFeature === 'function') {
+    try {
+      permissions = {
+        create: policy.allowsFeature('publickey-credentials-create'),
+        get: policy.allowsFeature('publickey-credentials-get'),
+      };
+    } catch {
+      permissions = null;
+    }
+  }
+  const activation = (win.navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation;
+  return {
+    isSecureContext: win.isSecureContext === true,
+    permissions,
+    userActivation: activation ? activation.isActive : null,
+  };
+}
+
+export interface Relay {
+  /** The site mode as the background decided it (off on any failure). */
+  mode(): Promise<BridgeMode>;
+}
+
+export function installRelay(win: RelayWindow, runtime: RelayRuntime): Relay {
+  let modePromise: Promise<BridgeMode> | undefined;
+  const mode = (): Promise<BridgeMode> => {
+    modePromise ??= runtime
+      .sendMessage({ type: MODE_MESSAGE_TYPE })
+      .then((answer) => {
+        const parsed = v.safeParse(v.object({ mode: BridgeModeSchema }), answer);
+        return parsed.success ? parsed.output.mode : 'off';
+      })
+      .catch((): BridgeMode => 'off');
+    return modePromise;
+  };
+  // Ask early, so the answer is ready when the page calls.
+  void mode();
+
+  win.addEventListener('message', (event: MessageEvent) => {
+    if (event.source !== win) return;
+    if (!v.is(PageOpenSchema, event.data)) return;
+    const pagePort = event.ports[0];
+    if (!pagePort || event.ports.length !== 1) return;
+    serve(pagePort);
+  });
+
+  function serve(pagePort: MessagePort): void {
+    let background: RuntimePortLike | null = null;
+    let done = false;
+    const reply = (message: BridgeReply) => {
+      if (!done) pagePort.postMessage(message);
+    };
+    const end = () => {
+      if (done) return;
+      done = true;
+      pagePort.onmessage = null;
+      pagePort.close();
+      if (background) {
+        const port = background;
+        background = null;
+        try {
+          port.disconnect();
+        } catch {
+          // already gone
+        }
+      }
+    };
+    pagePort.onmessage = (event: MessageEvent) => {
+      const parsed = v.safeParse(PageToRelaySchema, event.data);
+      if (!parsed.success) return;
+      const message = parsed.output;
+      switch (message.t) {
+        case 'query':
+          void mode().then((m) => reply({ t: 'mode', mode: m }));
+          return;
+        case 'request': {
+          if (background) return; // one request per channel
+          let port: RuntimePortLike;
+          try {
+            port = runtime.connect(BRIDGE_PORT_NAME);
+          } catch {
+            reply({ t: 'handback', reason: 'the extension was updated or reloaded; reload the page.' });
+            end();
+            return;
+          }
+          background = port;
+          port.onMessage.addListener((raw) => {
+            const out = v.safeParse(BridgeReplySchema, raw);
+            if (!out.success) {
+              reply({ t: 'error', name: 'UnknownError', message: 'The extension sent an unreadable reply.' });
+              end();
+              return;
+            }
+            reply(out.output);
+            if (out.output.t !== 'ack' && out.output.t !== 'mode') end();
+          });
+          port.onDisconnect.addListener(() => {
+            if (background !== port) return;
+            background = null;
+            reply({ t: 'error', name: 'NotAllowedError', message: 'The security-key bridge stopped.' });
+            end();
+          });
+          const request: RelayToBackground = {
+            t: 'request',
+            op: message.op,
+            options: message.options,
+            timeout: message.timeout,
+            frame: readFrameFacts(win),
+          };
+          port.postMessage(request);
+          reply({ t: 'ack' });
+          return;
+        }
+        case 'cancel':
+          background?.postMessage({ t: 'cancel' } satisfies RelayToBackground);
+          end();
+          return;
+        case 'close':
+          if (!background) end();
+          return;
+      }
+    };
+  }
+
+  return { mode };
+}

@@ -1,0 +1,164 @@
+/**
+ * Test harness for the page bridge and relay under happy-dom: the real page script and the real relay
+ * joined by a real MessageChannel, with a scripted background on the other end of the runtime port
+ * (the background is not what these tests test; its own tests and the browser E2E cover it).
+ */
+
+import { toBase64Url } from '@shared/webauthn/index.js';
+import { installPageBridge, type PageBridge, type PageBridgeOptions } from '../page/page-bridge';
+import { installRelay, type RelayRuntime, type RuntimePortLike } from '../relay';
+import type { BridgeMode } from '../site-mode';
+import type { BridgeReply, RelayToBackground } from '../wire';
+
+export type PageWindow = Window & typeof globalThis;
+
+export interface ScriptedPort {
+  received: RelayToBackground[];
+  send(reply: BridgeReply): void;
+  disconnected: boolean;
+}
+
+export interface Harness {
+  win: PageWindow;
+  bridge: PageBridge;
+  ports: ScriptedPort[];
+  /** Called when the relay opens a background port; answer through `port.send`. */
+  onRequest: (port: ScriptedPort, request: Extract<RelayToBackground, { t: 'request' }>) => void;
+  modeQueries: number;
+}
+
+/** Gives happy-dom's window the browser's WebAuthn surface (as a browser with WebAuthn has). */
+export function addNativeWebAuthn(win: PageWindow, calls: string[]): void {
+  const w = win as unknown as Record<string, unknown>;
+  class CredentialsContainer {
+    create(options?: CredentialCreationOptions): Promise<unknown> {
+      calls.push(`native.create${options?.publicKey ? '' : ':no-publicKey'}`);
+      return Promise.reject(new DOMException('native dialog dismissed', 'NotAllowedError'));
+    }
+    get(options?: CredentialRequestOptions): Promise<unknown> {
+      calls.push(`native.get${options?.mediation === 'conditional' ? ':conditional' : ''}`);
+      return Promise.reject(new DOMException('native dialog dismissed', 'NotAllowedError'));
+    }
+  }
+  class Credential {}
+  class PublicKeyCredential extends Credential {}
+  class AuthenticatorResponse {}
+  class AuthenticatorAttestationResponse extends AuthenticatorResponse {}
+  class AuthenticatorAssertionResponse extends AuthenticatorResponse {}
+  Object.assign(w, {
+    CredentialsContainer,
+    Credential,
+    PublicKeyCredential,
+    AuthenticatorResponse,
+    AuthenticatorAttestationResponse,
+    AuthenticatorAssertionResponse,
+  });
+  const container = Object.create(CredentialsContainer.prototype) as object;
+  Object.defineProperty(Object.getPrototypeOf(win.navigator), 'credentials', {
+    get: () => container,
+    configurable: true,
+  });
+}
+
+/** A browser without WebAuthn (Firefox with security.webauth.webauthn off): no credentials, no classes. */
+export function removeWebAuthn(win: PageWindow): void {
+  const w = win as unknown as Record<string, unknown>;
+  for (const name of [
+    'PublicKeyCredential',
+    'AuthenticatorAttestationResponse',
+    'AuthenticatorAssertionResponse',
+  ]) {
+    delete w[name];
+  }
+  Object.defineProperty(Object.getPrototypeOf(win.navigator), 'credentials', {
+    get: () => undefined,
+    configurable: true,
+  });
+}
+
+export function setUp(win: PageWindow, mode: BridgeMode, options: PageBridgeOptions = {}): Harness {
+  (win as unknown as { MessageChannel: typeof MessageChannel }).MessageChannel = MessageChannel;
+  Object.defineProperty(win, 'isSecureContext', { value: true, configurable: true });
+  const harness: Harness = {
+    win,
+    bridge: undefined as unknown as PageBridge,
+    ports: [],
+    onRequest: () => {},
+    modeQueries: 0,
+  };
+  const runtime: RelayRuntime = {
+    sendMessage: async () => {
+      harness.modeQueries++;
+      return { mode };
+    },
+    connect: (): RuntimePortLike => {
+      const messageListeners: Array<(m: unknown) => void> = [];
+      const disconnectListeners: Array<() => void> = [];
+      const scripted: ScriptedPort = {
+        received: [],
+        disconnected: false,
+        send: (reply) => {
+          setTimeout(() => {
+            for (const l of messageListeners) l(reply);
+          }, 0);
+        },
+      };
+      harness.ports.push(scripted);
+      return {
+        postMessage: (message) => {
+          const m = message as RelayToBackground;
+          scripted.received.push(m);
+          if (m.t === 'request') setTimeout(() => harness.onRequest(scripted, m), 0);
+        },
+        disconnect: () => {
+          scripted.disconnected = true;
+        },
+        onMessage: { addListener: (l) => messageListeners.push(l) },
+        onDisconnect: { addListener: (l) => disconnectListeners.push(l) },
+      };
+    },
+  };
+  installRelay(win, runtime);
+  // happy-dom's postMessage does not transfer ports: deliver the open message as the browser would.
+  const post = (message: unknown, port: MessagePort) => {
+    setTimeout(() => {
+      win.dispatchEvent(new win.MessageEvent('message', { data: message, source: win, ports: [port] }));
+    }, 0);
+  };
+  harness.bridge = installPageBridge(win, { post, relayAnswerMs: 300, ...options });
+  return harness;
+}
+
+const b64 = (text: string) => toBase64Url(new TextEncoder().encode(text));
+const bytes = (...values: number[]) => toBase64Url(Uint8Array.from(values));
+
+/** Fixture responses: shapes as the host sends them; the bytes are arbitrary (these tests check plumbing). */
+export const FIXTURE_REGISTRATION = {
+  id: bytes(1, 2, 3, 4),
+  rawId: bytes(1, 2, 3, 4),
+  type: 'public-key',
+  authenticatorAttachment: 'cross-platform',
+  clientExtensionResults: { credProps: { rk: false } },
+  response: {
+    clientDataJSON: b64('{"type":"webauthn.create"}'),
+    attestationObject: bytes(0xa3, 0x63, 0x66, 0x6d, 0x74),
+    authenticatorData: bytes(0x49, 0x96, 0x0d, 0xe5, 0x41),
+    publicKey: bytes(0x30, 0x59, 0x30, 0x13),
+    publicKeyAlgorithm: -7,
+    transports: ['usb'],
+  },
+} as const;
+
+export const FIXTURE_ASSERTION = {
+  id: bytes(1, 2, 3, 4),
+  rawId: bytes(1, 2, 3, 4),
+  type: 'public-key',
+  authenticatorAttachment: 'cross-platform',
+  clientExtensionResults: {},
+  response: {
+    clientDataJSON: b64('{"type":"webauthn.get"}'),
+    authenticatorData: bytes(0x49, 0x96, 0x0d, 0xe5, 0x01),
+    signature: bytes(0x30, 0x45, 0x02, 0x21),
+    userHandle: b64('user'),
+  },
+} as const;
