@@ -38,3 +38,10 @@ export const anyAccount: fc.Arbitrary<OtpAccount> = fc.oneof(
     { requiredKeys: ['type', 'account', 'secret', 'algorithm', 'digits', 'period', 'counter'] },
   ),
 );
+
+/** Valid accounts a Google Authenticator export can hold: 6 or 8 digits, 30-second periods. */
+export const exportableAccount: fc.Arbitrary<OtpAccount> = anyAccount.map((a) => ({
+  ...a,
+  period: 30,
+  digits: a.digits === 7 ? 8 : a.digits,
+}));

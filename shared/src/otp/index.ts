@@ -2,6 +2,8 @@
 export type { OtpAccount, OtpAlgorithm, OtpDigits } from './account.js';
 export { base32Decode, base32Encode } from './base32.js';
 export { OtpauthError, type OtpauthErrorCode } from './errors.js';
+export { formatMigrationUri, type MigrationBatchPosition } from './format-migration-uri.js';
 export { formatOtpauthUri } from './format-otpauth-uri.js';
+export { type MigrationBatch, parseMigrationUri } from './parse-migration-uri.js';
 export { parseOtpauthUri } from './parse-otpauth-uri.js';
 export { assertValidAccount } from './validate-account.js';
