@@ -1,8 +1,10 @@
 import { defineBackground } from 'wxt/utils/define-background';
+import { setupVault } from '../vault/background';
 
 export default defineBackground({
   type: 'module',
   main() {
     // Wiring for vault, fill and WebAuthn bridge is added by their modules.
+    setupVault();
   },
 });

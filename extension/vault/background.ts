@@ -1,0 +1,319 @@
+/**
+ * Background wiring of the vault: the service over real browser storage, the runtime message
+ * handler (validated with valibot, sender-checked), auto-lock (alarms + idle), QR scan of the tab.
+ * `setupVault()` is called once from entrypoints/background.ts; other background modules (fill,
+ * bridge) use `getVault()` directly.
+ */
+import jsQR from 'jsqr';
+import * as v from 'valibot';
+import { browser } from 'wxt/browser';
+import {
+  getEffectiveSettings,
+  type SettingsAreas,
+  SettingsError,
+  setUserSettings,
+} from '../settings/effective';
+import { isSettingKey, type SettingKey } from '../settings/schema';
+import { VaultError } from './errors';
+import { parseImport } from './imports';
+import { base32Decode, type OtpAccount, OtpauthError, parseOtpauthUri } from './otp';
+import {
+  CONTENT_SCRIPT_REQUESTS,
+  type NewAccount,
+  RequestSchema,
+  type ScanResult,
+  type VaultRequest,
+  type VaultResponses,
+  type WireError,
+  type WireResponse,
+} from './protocol';
+import { VaultService } from './service';
+
+export const AUTOLOCK_ALARM = 'vault.autolock';
+
+let service: VaultService | null = null;
+
+/** The background's vault (after setupVault()). */
+export function getVault(): VaultService {
+  if (!service) throw new Error('setupVault() has not run');
+  return service;
+}
+
+interface StorageLike {
+  get(keys?: string | string[] | null): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string | string[]): Promise<void>;
+}
+
+function areas(): SettingsAreas & { session: StorageLike } {
+  const s = browser.storage as unknown as {
+    local: StorageLike;
+    session: StorageLike;
+    managed?: { get(keys?: string | string[] | null): Promise<Record<string, unknown>> };
+  };
+  return { local: s.local, session: s.session, managed: s.managed ?? null };
+}
+
+async function scheduleAutoLock(): Promise<void> {
+  const minutes = (await getEffectiveSettings()).values.autoLockMinutes;
+  await browser.alarms.create(AUTOLOCK_ALARM, { delayInMinutes: minutes });
+}
+
+export function setupVault(): VaultService {
+  if (service) return service;
+  const a = areas();
+  const svc = new VaultService({
+    local: a.local,
+    session: a.session,
+    settings: () => getEffectiveSettings(a),
+    onActivity: () => {
+      void scheduleAutoLock().catch(() => undefined);
+    },
+    onLocked: () => {
+      void browser.alarms.clear(AUTOLOCK_ALARM).catch(() => undefined);
+    },
+  });
+  service = svc;
+
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === AUTOLOCK_ALARM) void svc.lock();
+  });
+  browser.idle.onStateChanged.addListener((state) => {
+    if (state !== 'locked') return;
+    void getEffectiveSettings(a).then((s) => {
+      if (s.values.lockOnScreenLock) void svc.lock();
+    });
+  });
+  browser.storage.onChanged.addListener((changes, area) => {
+    // A new auto-lock time (user or policy) applies at once while unlocked.
+    if (area === 'managed' || (area === 'local' && 'settings.user' in changes)) {
+      void svc.status().then((st) => {
+        if (st.state === 'unlocked') void scheduleAutoLock();
+      });
+    }
+  });
+  browser.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
+    if (!message || typeof message !== 'object' || !('type' in message)) return undefined;
+    const type = (message as { type: unknown }).type;
+    if (typeof type !== 'string' || !(type.startsWith('vault.') || type.startsWith('settings.')))
+      return undefined;
+    void handle(svc, message, sender).then(sendResponse);
+    return true;
+  });
+  return svc;
+}
+
+interface Sender {
+  id?: string;
+  url?: string;
+  tab?: { id?: number; windowId?: number };
+  frameId?: number;
+}
+
+/** runtime.getURL (WXT types it per project in .wxt/, which the repository's tsconfig does not include). */
+export function extensionUrl(path: string): string {
+  return (browser.runtime as unknown as { getURL(p: string): string }).getURL(path);
+}
+
+function extensionBase(): string {
+  return extensionUrl('/');
+}
+
+/** Handle one message; always answers a WireResponse. Exported for the browser tests' use via pages. */
+export async function handle(
+  svc: VaultService,
+  message: unknown,
+  sender: Sender,
+): Promise<WireResponse<unknown>> {
+  try {
+    const parsed = v.safeParse(RequestSchema, message);
+    if (!parsed.success) {
+      const issue = parsed.issues[0];
+      const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+      throw new VaultError('bad-request', `Invalid request${path ? ` (${path})` : ''}: ${issue.message}`);
+    }
+    const req = parsed.output;
+    if (sender.id !== browser.runtime.id) throw new VaultError('forbidden', 'Not from this extension.');
+    const fromExtensionPage = typeof sender.url === 'string' && sender.url.startsWith(extensionBase());
+    let frameOrigin: string | null = null;
+    if (!fromExtensionPage) {
+      if (!CONTENT_SCRIPT_REQUESTS.has(req.type)) {
+        throw new VaultError('forbidden', 'This request is only accepted from the extension’s own pages.');
+      }
+      try {
+        frameOrigin = sender.url ? new URL(sender.url).origin : null;
+      } catch {
+        frameOrigin = null;
+      }
+      if (!frameOrigin || frameOrigin === 'null') throw new VaultError('forbidden', 'Unknown sender origin.');
+    }
+    const value = await dispatch(svc, req, frameOrigin, sender);
+    return { ok: true, value };
+  } catch (e) {
+    return { ok: false, error: toWire(e) };
+  }
+}
+
+function toWire(e: unknown): WireError {
+  if (e instanceof VaultError) return { code: e.code, message: e.message, details: e.details };
+  if (e instanceof OtpauthError)
+    return { code: 'otpauth', message: e.message, details: { otpauthCode: e.code } };
+  if (e instanceof SettingsError) return { code: 'settings', message: e.message, details: { key: e.key } };
+  // Unknown errors: report the kind only (messages of foreign errors might quote input).
+  console.error('vault: unexpected error', e instanceof Error ? e.name : typeof e);
+  return { code: 'internal', message: 'Something went wrong in the extension. Try again.' };
+}
+
+function accountFrom(input: NewAccount): OtpAccount {
+  if (input.source === 'uri') return parseOtpauthUri(input.uri.trim());
+  const a: OtpAccount = {
+    type: input.type,
+    account: input.account,
+    secret: base32Decode(input.secret),
+    algorithm: input.algorithm,
+    digits: input.digits,
+    period: input.period,
+  };
+  if (input.issuer) a.issuer = input.issuer;
+  if (input.type === 'hotp') a.counter = input.counter ?? 0;
+  return a;
+}
+
+async function dispatch(
+  svc: VaultService,
+  req: VaultRequest,
+  frameOrigin: string | null,
+  sender: Sender,
+): Promise<VaultResponses[VaultRequest['type']]> {
+  switch (req.type) {
+    case 'vault.status':
+      return svc.status();
+    case 'vault.create':
+      return svc.create(req.password);
+    case 'vault.unlock':
+      return svc.unlock(req.password);
+    case 'vault.lock':
+      return svc.lock();
+    case 'vault.restorePrevious':
+      return svc.restorePrevious(req.password);
+    case 'vault.reset':
+      return svc.reset();
+    case 'vault.changePassword':
+      await svc.changePassword(req.oldPassword, req.newPassword);
+      return null;
+    case 'vault.list':
+      return svc.list();
+    case 'vault.add': {
+      const meta = req.account.meta ?? {};
+      const m: { label?: string; icon?: string; origins?: string[] } = {};
+      if (meta.label) m.label = meta.label;
+      if (meta.icon) m.icon = meta.icon;
+      if (meta.origins) m.origins = meta.origins;
+      return svc.add(accountFrom(req.account), m);
+    }
+    case 'vault.update': {
+      const p = req.patch;
+      const patch: Parameters<VaultService['update']>[1] = {};
+      if (p.label !== undefined) patch.label = p.label;
+      if (p.icon !== undefined) patch.icon = p.icon;
+      if (p.issuer !== undefined) patch.issuer = p.issuer;
+      if (p.account !== undefined) patch.account = p.account;
+      if (p.origins !== undefined) patch.origins = p.origins;
+      return svc.update(req.id, patch);
+    }
+    case 'vault.reorder':
+      return svc.reorder(req.ids);
+    case 'vault.delete':
+      await svc.delete(req.id);
+      return null;
+    case 'vault.code':
+      return svc.codeFor(req.id);
+    case 'vault.forOrigin':
+      return svc.accountsForOrigin(frameOrigin ?? requireOrigin(req.origin));
+    case 'vault.codeForOrigin':
+      return svc.codeForOrigin(req.id, frameOrigin ?? requireOrigin(req.origin));
+    case 'vault.import': {
+      const parsed = await parseImport(req.format, req.data, req.password);
+      if (parsed.items.length === 0) return { added: [], skipped: parsed.skipped };
+      return svc.addMany(parsed.items, parsed.skipped);
+    }
+    case 'vault.exportEncrypted':
+      return svc.exportEncrypted(req.exportPassword);
+    case 'vault.exportUris':
+      return svc.exportUris(req.masterPassword);
+    case 'vault.scanTab':
+      return scanVisibleTab();
+    case 'vault.openUnlock':
+      await openUnlockWindow(sender);
+      return null;
+    case 'settings.get':
+      return getEffectiveSettings();
+    case 'settings.set': {
+      const patch: Partial<Record<SettingKey, unknown>> = {};
+      for (const [k, val] of Object.entries(req.patch)) {
+        if (!isSettingKey(k)) throw new SettingsError('unknown-setting', `Unknown setting "${k}".`, k);
+        patch[k] = val;
+      }
+      return setUserSettings(patch);
+    }
+  }
+}
+
+function requireOrigin(origin: string | undefined): string {
+  if (!origin) throw new VaultError('bad-request', 'An origin is required.');
+  return origin;
+}
+
+/** Capture the active tab of the focused window and decode QR codes in it (jsQR). */
+export async function scanVisibleTab(): Promise<ScanResult> {
+  const s = await getEffectiveSettings();
+  if (s.values.disableQrScan)
+    throw new VaultError('qr-disabled', 'Scanning QR codes is turned off by your organisation.');
+  const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] });
+  if (win.id === undefined) throw new VaultError('not-found', 'No browser window to scan.');
+  const dataUrl = await browser.tabs.captureVisibleTab(win.id, { format: 'png' });
+  const bitmap = await createImageBitmap(await (await fetch(dataUrl)).blob());
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new VaultError('not-found', 'Cannot read the tab image.');
+  ctx.drawImage(bitmap, 0, 0);
+  const found = decodeQrCodes(ctx.getImageData(0, 0, bitmap.width, bitmap.height));
+  if (found.length === 0) {
+    throw new VaultError('not-found', 'No authenticator QR code is visible in the current tab.');
+  }
+  return { found };
+}
+
+/**
+ * jsQR reads one code per image; to find several (a page with more than one QR), decode, blank the
+ * found code's area, and decode again (at most 10 codes).
+ */
+export function decodeQrCodes(img: ImageData): ScanResult['found'] {
+  const found: ScanResult['found'] = [];
+  const data = new Uint8ClampedArray(img.data);
+  for (let i = 0; i < 10; i++) {
+    const r = jsQR(data, img.width, img.height, { inversionAttempts: 'attemptBoth' });
+    if (!r) break;
+    const text = r.data.trim();
+    if (/^otpauth-migration:\/\//i.test(text)) found.push({ text, kind: 'migration' });
+    else if (/^otpauth:\/\//i.test(text)) found.push({ text, kind: 'otpauth' });
+    const loc = r.location;
+    const xs = [loc.topLeftCorner.x, loc.topRightCorner.x, loc.bottomLeftCorner.x, loc.bottomRightCorner.x];
+    const ys = [loc.topLeftCorner.y, loc.topRightCorner.y, loc.bottomLeftCorner.y, loc.bottomRightCorner.y];
+    const pad = 8;
+    const x0 = Math.max(0, Math.floor(Math.min(...xs)) - pad);
+    const x1 = Math.min(img.width, Math.ceil(Math.max(...xs)) + pad);
+    const y0 = Math.max(0, Math.floor(Math.min(...ys)) - pad);
+    const y1 = Math.min(img.height, Math.ceil(Math.max(...ys)) + pad);
+    for (let y = y0; y < y1; y++) data.fill(255, (y * img.width + x0) * 4, (y * img.width + x1) * 4);
+  }
+  return found;
+}
+
+/** A content script met a locked vault: open the popup page in a small window to unlock. */
+async function openUnlockWindow(sender: Sender): Promise<void> {
+  const url = new URL(extensionUrl('/popup.html'));
+  url.searchParams.set('unlock', '1');
+  if (sender.tab?.id !== undefined) url.searchParams.set('returnTab', String(sender.tab.id));
+  await browser.windows.create({ url: url.toString(), type: 'popup', width: 380, height: 560 });
+}
