@@ -1,0 +1,223 @@
+import { EXCLUDED_WORDS, fold } from './text.js';
+import type { DetectContext, SearchRoot } from './types.js';
+
+const MAX_ROOTS = 200;
+const MAX_DEPTH = 8;
+
+function ownerDoc(root: SearchRoot): Document {
+  return root.nodeType === 9 ? (root as Document) : (root.ownerDocument as Document);
+}
+
+/**
+ * The document, every open shadow root and every same-origin iframe document below it, in tree order.
+ * Cross-origin frames throw or return null on `contentDocument` and are skipped (the content script
+ * runs in them on its own).
+ */
+export function collectRoots(doc: Document): SearchRoot[] {
+  const roots: SearchRoot[] = [];
+  const visit = (root: SearchRoot, depth: number): void => {
+    if (roots.length >= MAX_ROOTS || depth > MAX_DEPTH) return;
+    roots.push(root);
+    const walker = ownerDoc(root).createTreeWalker(root, 1 /* NodeFilter.SHOW_ELEMENT */);
+    for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) {
+      const el = n as Element;
+      const shadow = el.shadowRoot;
+      if (shadow) visit(shadow, depth + 1);
+      const tag = el.localName;
+      if (tag === 'iframe' || tag === 'frame') {
+        let inner: Document | null = null;
+        try {
+          inner = (el as HTMLIFrameElement).contentDocument;
+        } catch {
+          inner = null;
+        }
+        if (inner?.documentElement) visit(inner, depth + 1);
+      }
+    }
+  };
+  visit(doc, 0);
+  return roots;
+}
+
+export function makeContext(doc: Document): DetectContext {
+  const body = doc.body;
+  const rect = body?.getBoundingClientRect();
+  const hasLayout = !!rect && rect.width > 0;
+  let href = '';
+  try {
+    href = doc.location?.href ?? '';
+  } catch {
+    href = '';
+  }
+  return { doc, roots: collectRoots(doc), hasLayout, href };
+}
+
+export function queryAll<E extends Element = Element>(ctx: DetectContext, selector: string): E[] {
+  const out: E[] = [];
+  for (const root of ctx.roots) for (const el of root.querySelectorAll<E>(selector)) out.push(el);
+  return out;
+}
+
+export function queryFirst<E extends Element = Element>(ctx: DetectContext, selector: string): E | null {
+  for (const root of ctx.roots) {
+    const el = root.querySelector<E>(selector);
+    if (el) return el;
+  }
+  return null;
+}
+
+/** The parent element, stepping out of a shadow root to its host. */
+export function parentOf(el: Element): Element | null {
+  if (el.parentElement) return el.parentElement;
+  const root = el.getRootNode();
+  return root.nodeType === 11 && 'host' in root ? (root as ShadowRoot).host : null;
+}
+
+function styleOf(el: Element): CSSStyleDeclaration | null {
+  const view = el.ownerDocument.defaultView;
+  if (!view) return null;
+  try {
+    return view.getComputedStyle(el);
+  } catch {
+    return null;
+  }
+}
+
+/** Rendered and not hidden: display, visibility, `hidden`, and (where there is layout) a non-zero box. */
+export function isVisible(el: Element, ctx: DetectContext): boolean {
+  const withCheck = el as Element & { checkVisibility?: (o?: object) => boolean };
+  if (ctx.hasLayout) {
+    if (
+      typeof withCheck.checkVisibility === 'function' &&
+      !withCheck.checkVisibility({ visibilityProperty: true })
+    )
+      return false;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) return false;
+    const s = styleOf(el);
+    return s?.visibility !== 'hidden';
+  }
+  // No layout engine: walk up and look at `hidden`, inline and computed display/visibility.
+  for (let cur: Element | null = el; cur; cur = parentOf(cur)) {
+    if ((cur as HTMLElement).hidden) return false;
+    const s = styleOf(cur);
+    if (s && (s.display === 'none' || s.visibility === 'hidden')) return false;
+  }
+  return true;
+}
+
+const SKIP_TEXT = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'a',
+  'button',
+  'select',
+  'option',
+  'svg',
+]);
+
+/**
+ * Visible wording inside `el`, without scripts and without links and buttons (so a "Send a code by
+ * SMS instead" link does not turn an authenticator prompt into an SMS prompt). Capped at `max` chars.
+ */
+export function proseOf(el: Element, max = 4000): string {
+  let out = '';
+  const walk = (node: Node): void => {
+    if (out.length >= max) return;
+    for (let c = node.firstChild; c && out.length < max; c = c.nextSibling) {
+      if (c.nodeType === 3) out += `${c.nodeValue ?? ''} `;
+      else if (c.nodeType === 1) {
+        const e = c as Element;
+        if (SKIP_TEXT.has(e.localName)) continue;
+        if (e.localName === 'input' && (e as HTMLInputElement).type === 'submit') continue;
+        if ((e as HTMLElement).hidden) continue;
+        walk(e);
+        if (e.shadowRoot) walk(e.shadowRoot);
+      }
+    }
+  };
+  walk(el);
+  return out.slice(0, max);
+}
+
+/** Text that names a field: labels, aria-label(ledby), placeholder, title. */
+export function labelOf(input: HTMLInputElement): string {
+  const parts: string[] = [];
+  try {
+    for (const l of Array.from(input.labels ?? [])) parts.push(l.textContent ?? '');
+  } catch {
+    /* labels unsupported */
+  }
+  const wrapping = input.closest('label');
+  if (wrapping) parts.push(wrapping.textContent ?? '');
+  const aria = input.getAttribute('aria-label');
+  if (aria) parts.push(aria);
+  const by = input.getAttribute('aria-labelledby');
+  if (by) {
+    const root = input.getRootNode() as Document | ShadowRoot;
+    for (const id of by.split(/\s+/)) {
+      const t = root.getElementById?.(id);
+      if (t) parts.push(t.textContent ?? '');
+    }
+  }
+  for (const a of ['placeholder', 'title']) {
+    const v = input.getAttribute(a);
+    if (v) parts.push(v);
+  }
+  return parts.join(' ');
+}
+
+/** The block that holds a field's prompt: its form, dialog or section, else a few ancestors up. */
+export function containerOf(input: Element): Element {
+  const c = input.closest('form, dialog, [role=dialog], [role=alertdialog], section, main, article');
+  if (c) return c;
+  let cur: Element = input;
+  for (let i = 0; i < 4; i++) {
+    const p = parentOf(cur);
+    if (!p || p.localName === 'body') break;
+    cur = p;
+  }
+  return cur;
+}
+
+/** Inputs a person could type a code into. */
+export function isTextLike(input: HTMLInputElement): boolean {
+  const t = (input.getAttribute('type') ?? 'text').toLowerCase();
+  return t === 'text' || t === 'tel' || t === 'number' || t === '' || t === 'password';
+}
+
+export function isEditable(input: HTMLInputElement): boolean {
+  return !input.disabled && !input.readOnly;
+}
+
+/** A postal code, coupon, IBAN… by its attributes or label. */
+export function looksExcluded(input: HTMLInputElement): boolean {
+  const attrs = [
+    input.name,
+    input.id,
+    input.className,
+    input.getAttribute('autocomplete') ?? '',
+    input.getAttribute('placeholder') ?? '',
+    input.getAttribute('aria-label') ?? '',
+    labelOf(input),
+  ].join(' ');
+  const a = attrs.replace(/([a-z])([A-Z])/g, '$1 $2');
+  return EXCLUDED_WORDS.test(fold(a)) || EXCLUDED_WORDS.test(fold(a.replace(/[_-]/g, ' ')));
+}
+
+/** The submit control for a field: a submit button of its form, else a Verify/Next button nearby. */
+export function submitFor(input: Element, words: RegExp): HTMLElement | undefined {
+  const form = input.closest('form');
+  const scope = form ?? containerOf(input);
+  const typed = scope.querySelector<HTMLElement>(
+    'button[type=submit], input[type=submit], button:not([type])',
+  );
+  if (typed) return typed;
+  for (const b of Array.from(scope.querySelectorAll<HTMLElement>('button, [role=button], a.button'))) {
+    const t = fold(b.textContent ?? (b as HTMLInputElement).value ?? '');
+    if (words.test(t)) return b;
+  }
+  return undefined;
+}

@@ -1,0 +1,55 @@
+import { isVisible, queryAll, queryFirst } from '../dom.js';
+import { candidates, kindFor, prompt, secretFrom } from '../heuristics.js';
+import { fold } from '../text.js';
+import type { DetectContext, MfaPrompt, Profile } from '../types.js';
+
+const IDX_SIGNS =
+  '.siw-main-view, [name="credentials.passcode"], [data-se="o-form-input-credentials.passcode"], [class*="challenge-authenticator--"], [class*="enroll-authenticator--"]';
+const OTHER = /--(?:okta_email|phone_number|email|sms|voice|okta_sms)/;
+const TOTP = /--(?:google_otp|okta_verify|custom_otp|onprem_mfa|rsa_token|symantec_vip|yubikey_token)/;
+const SECURITY_KEY = /--webauthn/;
+const SECRET_SELECTOR = '.shared-key, [data-se=shared-secret]';
+
+const TITLE_TOTP =
+  /verify with google authenticator|set up google authenticator|verifieren met google authenticator|mit google authenticator (?:verifizieren|bestatigen)|google authenticator (?:instellen|einrichten)/;
+const TITLE_ENROLL = /\bset up\b|instellen|einrichten/;
+
+/** Okta Identity Engine widget (Gen2/Gen3): `credentials.passcode`, `challenge-authenticator--<key>` views. */
+export const oktaIdx: Profile = {
+  name: 'okta-idx',
+  detect(ctx: DetectContext): MfaPrompt | null {
+    const sign = queryFirst(ctx, IDX_SIGNS);
+    if (!sign) return null;
+    const name = 'okta-idx';
+    const view =
+      queryAll(ctx, '[class*="challenge-authenticator--"], [class*="enroll-authenticator--"]').find((e) =>
+        isVisible(e, ctx),
+      ) ?? null;
+    const cls = view?.className ?? '';
+    const scope = view ?? queryFirst(ctx, '.siw-main-view, #okta-sign-in, form') ?? ctx.doc.body;
+    const title = fold(
+      queryAll(ctx, '.okta-form-title, h2, [data-se=o-form-head]')
+        .map((e) => e.textContent ?? '')
+        .join(' '),
+    );
+    if (SECURITY_KEY.test(cls)) return prompt('security-key', [], name, 0.95);
+    const inputs = candidates(ctx, 'input[name="credentials.passcode"], input').filter((i) =>
+      scope.contains(i),
+    );
+    const enrolling = /enroll-authenticator--/.test(cls) || TITLE_ENROLL.test(title);
+    if (OTHER.test(cls)) return prompt('other-code', inputs.slice(0, 1), name, 0.95);
+    if (TOTP.test(cls) || TITLE_TOTP.test(title)) {
+      if (enrolling) {
+        const secret = secretFrom(
+          queryAll(ctx, SECRET_SELECTOR),
+          queryAll(ctx, 'img.qrcode, img[class*="qr" i]'),
+        );
+        return prompt('totp-enroll', inputs.slice(0, 1), name, 0.95, { secret });
+      }
+      if (inputs.length) return prompt('totp', inputs.slice(0, 1), name, 0.95);
+      return null;
+    }
+    if (inputs.length === 1) return prompt(kindFor(scope, inputs, title), inputs, name, 0.8);
+    return null;
+  },
+};
