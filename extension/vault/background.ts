@@ -228,6 +228,10 @@ async function dispatch(
       return null;
     case 'vault.code':
       return svc.codeFor(req.id);
+    case 'vault.codes':
+      return svc.codes();
+    case 'vault.info':
+      return svc.info();
     case 'vault.forOrigin':
       return svc.accountsForOrigin(frameOrigin ?? requireOrigin(req.origin));
     case 'vault.codeForOrigin':

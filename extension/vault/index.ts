@@ -9,6 +9,7 @@ export {
   accountMatchesOrigin,
   type CodeResult,
   type ImportReport,
+  type VaultInfo,
   VaultService,
   type VaultStatus,
 } from './service';

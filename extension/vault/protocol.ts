@@ -12,7 +12,7 @@ import * as v from 'valibot';
 import type { EffectiveSettings } from '../settings/effective';
 import type { AccountSummary } from './accounts';
 import type { VaultErrorCode, VaultErrorDetails } from './errors';
-import type { CodeResult, ImportReport, VaultStatus } from './service';
+import type { CodeResult, ImportReport, VaultInfo, VaultStatus } from './service';
 
 const Password = v.pipe(v.string(), v.maxLength(1024));
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
@@ -70,6 +70,9 @@ export const RequestSchema = v.variant('type', [
   v.object({ type: v.literal('vault.reorder'), ids: v.pipe(v.array(Id), v.maxLength(10_000)) }),
   v.object({ type: v.literal('vault.delete'), id: Id }),
   v.object({ type: v.literal('vault.code'), id: Id }),
+  v.object({ type: v.literal('vault.codes') }),
+  /** Where the vault lives and how it is protected (options page, About). */
+  v.object({ type: v.literal('vault.info') }),
   /** Extension pages name the origin; for content scripts the sender's origin is used. */
   v.object({ type: v.literal('vault.forOrigin'), origin: v.optional(Origin) }),
   v.object({ type: v.literal('vault.codeForOrigin'), id: Id, origin: v.optional(Origin) }),
@@ -111,6 +114,8 @@ export interface VaultResponses {
   'vault.reorder': AccountSummary[];
   'vault.delete': null;
   'vault.code': CodeResult;
+  'vault.codes': Record<string, CodeResult>;
+  'vault.info': VaultInfo;
   'vault.forOrigin': AccountSummary[];
   'vault.codeForOrigin': CodeResult;
   'vault.import': ImportReport;

@@ -274,4 +274,20 @@ describe('vault service', () => {
     await expect(vault.unlock(PASSWORD)).rejects.toMatchObject({ code: 'wrong-password' });
     expect(await vault.unlock('new password 123')).toEqual({ state: 'unlocked', accounts: 1 });
   });
+
+  it('gives all TOTP codes at once (never HOTP, which would use up a counter) and public info', async () => {
+    const h = harness();
+    const vault = h.make();
+    expect((await vault.info()).generation).toBeNull();
+    await vault.create(PASSWORD);
+    const a = await vault.add(parseOtpauthUri(URI));
+    await vault.add(parseOtpauthUri('otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0'));
+    const all = await vault.codes();
+    expect(Object.keys(all)).toEqual([a.id]);
+    expect(all[a.id]!.code).toBe(await oracle('JBSWY3DPEHPK3PXP', h.clock.now));
+    const info = await vault.info();
+    expect(info).toMatchObject({ storage: 'storage.local', keyStorage: 'storage.session', generation: 3 });
+    expect(info.kdf).toEqual({ memoryKiB: 8192, iterations: 1, parallelism: 1 });
+    expect(info.previousAvailable).toBe(true);
+  });
 });

@@ -75,6 +75,18 @@ export type AccountPatch = {
   origins?: string[];
 };
 
+export interface VaultInfo {
+  /** Where the encrypted vault lives. */
+  storage: 'storage.local';
+  /** Where the derived key is kept while unlocked. */
+  keyStorage: 'storage.session';
+  formatVersion: number | null;
+  generation: number | null;
+  writtenAt: number | null;
+  kdf: { memoryKiB: number; iterations: number; parallelism: number } | null;
+  previousAvailable: boolean;
+}
+
 export interface CodeResult {
   code: string;
   /** Seconds until this TOTP code changes (HOTP: 0). */
@@ -461,6 +473,29 @@ export class VaultService {
     await this.deps.local.remove(KEYS.failures);
   }
 
+  /** Public facts about the stored vault (no password needed; the header is not secret). */
+  info(): Promise<VaultInfo> {
+    return this.serial(async () => {
+      const { current, previous } = await this.readRecords();
+      const header = current === undefined ? null : await inspect(current, 'vault').catch(() => null);
+      return {
+        storage: 'storage.local',
+        keyStorage: 'storage.session',
+        formatVersion: header?.version ?? null,
+        generation: header?.generation ?? null,
+        writtenAt: header?.writtenAt ?? null,
+        kdf: header
+          ? {
+              memoryKiB: header.kdf.memoryKiB,
+              iterations: header.kdf.iterations,
+              parallelism: header.kdf.parallelism,
+            }
+          : null,
+        previousAvailable: await this.previousUsable(previous),
+      };
+    });
+  }
+
   list(): Promise<AccountSummary[]> {
     return this.serial(async () => (await this.requireUnlocked()).accounts.map(summarize));
   }
@@ -594,6 +629,16 @@ export class VaultService {
       const a = c.accounts.find((x) => x.id === id);
       if (!a) throw new VaultError('not-found', 'No such account.');
       return this.code(a, atMs);
+    });
+  }
+
+  /** Current TOTP codes for every TOTP account (HOTP codes are made on demand: each one uses up a counter). */
+  codes(atMs?: number): Promise<Record<string, CodeResult>> {
+    return this.serial(async () => {
+      const c = await this.requireUnlocked();
+      const out: Record<string, CodeResult> = {};
+      for (const a of c.accounts) if (a.type === 'totp') out[a.id] = await this.code(a, atMs);
+      return out;
     });
   }
 
