@@ -1,6 +1,6 @@
 // Bundles the native host with esbuild into native-host/dist/, keeping node-hid (a native addon)
 // external, and writes the executable launcher native-host/dist/mfa-bridge-host.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'dist');
 mkdirSync(out, { recursive: true });
+const { version } = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8'));
 
 await build({
   entryPoints: { 'mfa-bridge-host': join(here, 'src/main.ts') },
@@ -22,6 +23,8 @@ await build({
   banner: {
     js: "import { createRequire as __mfaCreateRequire } from 'node:module'; const require = __mfaCreateRequire(import.meta.url);",
   },
+  // The host reports its version in the `hello` reply.
+  define: { 'process.env.MFA_BRIDGE_BUILD_VERSION': JSON.stringify(version) },
   logLevel: 'warning',
 });
 

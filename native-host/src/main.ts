@@ -1,3 +1,89 @@
 // Entry point of the native host: browser-started (native messaging) or person-started (CLI).
-console.error('mfa-bridge-host: not built yet');
-process.exit(1);
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type CliContext, runDevices, runDoctor, runInstall, runUninstall, USAGE } from './cli.js';
+import { createLogger } from './messaging/log.js';
+import { runNativeMessaging } from './native.js';
+import { transportFromEnvironment } from './transport/index.js';
+
+const VERSION = process.env.MFA_BRIDGE_BUILD_VERSION ?? '0.0.0-dev';
+
+/** The launcher beside the bundle (dist/mfa-bridge-host), which browser manifests point at. */
+function defaultHostPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, 'mfa-bridge-host');
+  if (existsSync(beside)) return beside;
+  return resolve(here, '..', 'dist', 'mfa-bridge-host');
+}
+
+/** Chromium passes the caller's origin, Firefox the manifest path and the add-on ID. */
+function startedByBrowser(args: string[]): boolean {
+  const first = args[0];
+  if (first === undefined) return !process.stdin.isTTY;
+  return first === '--stdio' || first.startsWith('chrome-extension://') || first.endsWith('.json');
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (startedByBrowser(argv)) {
+    const transport = transportFromEnvironment();
+    const log = createLogger(process.env.MFA_BRIDGE_LOG);
+    return runNativeMessaging({ transport, version: VERSION, log });
+  }
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+      browser: { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean' },
+      'host-path': { type: 'string' },
+      transport: { type: 'string' },
+      log: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
+  if (values.version) {
+    io.out(`${VERSION}\n`);
+    return 0;
+  }
+  const command = positionals[0];
+  if (values.help || command === undefined || command === 'help') {
+    io.out(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const ctx: CliContext = {
+    io,
+    transport: () => transportFromEnvironment(values.transport),
+    hostPath: resolve(values['host-path'] ?? defaultHostPath()),
+  };
+  switch (command) {
+    case 'install':
+      return runInstall(ctx, values.browser, values['dry-run'] === true);
+    case 'uninstall':
+      return runUninstall(ctx, values.browser, values['dry-run'] === true);
+    case 'devices':
+      return runDevices(ctx, values.json === true);
+    case 'doctor':
+      return runDoctor(ctx);
+    default:
+      io.err(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // Sockets or HID handles left open must not keep a finished command alive.
+    setTimeout(() => process.exit(code), 50).unref();
+  },
+  (err: unknown) => {
+    process.stderr.write(`mfa-bridge-host: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,159 @@
+// navigator.credentials.create() on behalf of the extension: RP ID check, client data, PIN, makeCredential.
+import { encodeCtap } from '@shared/cbor/index.js';
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+} from '@shared/protocol/index.js';
+import { fromBase64Url, toBase64Url, validateRpId } from '@shared/webauthn/index.js';
+import type { AttestationResponse } from '../ctap2/commands.js';
+import { CTAP2_STATUS, CtapError } from '../ctap2/status.js';
+import {
+  type CeremonyContext,
+  callOptions,
+  clientData,
+  descriptors,
+  fitList,
+  parseAuthData,
+  sha256,
+  spkiFromCose,
+} from './context.js';
+import { waitForKey } from './device.js';
+import { CeremonyError } from './errors.js';
+import { obtainPinToken, PERMISSION, type PinToken } from './pin.js';
+
+export interface CreateRequest {
+  origin: string;
+  topOrigin?: string;
+  options: PublicKeyCredentialCreationOptionsJSON;
+}
+
+const DEFAULT_ALGS = [-7, -257];
+
+export async function createCredential(
+  req: CreateRequest,
+  ctx: CeremonyContext,
+): Promise<RegistrationResponseJSON> {
+  const { options } = req;
+  const rpId = validateRpId(req.origin, options.rp.id);
+  const userId = fromBase64Url(options.user.id, 'user.id');
+  if (userId.length < 1 || userId.length > 64)
+    throw new CeremonyError('ProtocolError', 'user.id must be 1-64 bytes');
+  const params = options.pubKeyCredParams.length
+    ? options.pubKeyCredParams.filter((p) => p.type === 'public-key')
+    : DEFAULT_ALGS.map((alg) => ({ type: 'public-key', alg }));
+  if (!params.length) throw new CeremonyError('NotSupportedError', 'no pubKeyCredParams of type public-key');
+  const clientDataJSON = clientData('webauthn.create', options.challenge, req.origin, req.topOrigin);
+  const clientDataHash = sha256(clientDataJSON);
+
+  const key = await waitForKey(ctx.transport, ctx.signal);
+  try {
+    const { ctap, info } = key;
+    const call = callOptions(ctx);
+    const sel = options.authenticatorSelection ?? {};
+    const rkWanted = sel.residentKey ?? (sel.requireResidentKey ? 'required' : 'discouraged');
+    if (rkWanted === 'required' && info.options.rk !== true) {
+      throw new CeremonyError('ConstraintError', 'the security key cannot store discoverable credentials');
+    }
+    const rk = rkWanted === 'required' || (rkWanted === 'preferred' && info.options.rk === true);
+    const uvReq = sel.userVerification ?? 'preferred';
+    const pinState = info.options.clientPin;
+    if (uvReq === 'required' && pinState === undefined && info.options.uv !== true) {
+      throw new CeremonyError('ConstraintError', 'the security key cannot verify the user (no PIN support)');
+    }
+    let needPin =
+      (uvReq === 'required' && pinState !== undefined) ||
+      (pinState === true && (uvReq === 'preferred' || rk || info.options.makeCredUvNotRqd !== true));
+
+    const exclude = await fitList(
+      ctap,
+      info,
+      rpId,
+      descriptors(options.excludeCredentials, info, 'excludeCredentials'),
+      call,
+    );
+    let pin: PinToken | null = null;
+    const attempt = async (): Promise<AttestationResponse> => {
+      if (needPin && !pin) pin = await obtainPinToken(ctap, info, PERMISSION.MC, rpId, ctx, call);
+      return ctap.makeCredential(
+        {
+          clientDataHash,
+          rp: { id: rpId, name: options.rp.name },
+          user: { id: userId, name: options.user.name, displayName: options.user.displayName },
+          pubKeyCredParams: params,
+          excludeList: exclude,
+          options: rk ? { rk: true } : {},
+          ...(pin
+            ? {
+                pinUvAuthParam: pin.clientPin.authParam(pin.token, clientDataHash),
+                pinUvAuthProtocol: pin.clientPin.protocol.version,
+              }
+            : {}),
+        },
+        call,
+      );
+    };
+    let att: AttestationResponse;
+    try {
+      att = await attempt();
+    } catch (err) {
+      // The key wants user verification we did not offer, or our token went stale: once more with a PIN.
+      const retry =
+        err instanceof CtapError &&
+        (err.status === CTAP2_STATUS.PUAT_REQUIRED || (pin && err.status === CTAP2_STATUS.PIN_AUTH_INVALID));
+      if (!retry) throw err;
+      needPin = true;
+      pin = null;
+      att = await attempt();
+    }
+    return await registrationResponse(att, clientDataJSON, options, rk);
+  } finally {
+    await key.close();
+  }
+}
+
+async function registrationResponse(
+  att: AttestationResponse,
+  clientDataJSON: Uint8Array,
+  options: PublicKeyCredentialCreationOptionsJSON,
+  rk: boolean,
+): Promise<RegistrationResponseJSON> {
+  let { fmt, attStmt, authData } = att;
+  const parsed = parseAuthData(authData);
+  if (!parsed.credentialId || !parsed.publicKey) {
+    throw new CeremonyError('DeviceError', 'the security key returned no attested credential');
+  }
+  // attestation "none" (the default): strip a certificate-backed statement and its AAGUID, as browsers do.
+  const conveyance = options.attestation ?? 'none';
+  if (conveyance === 'none' && fmt !== 'none' && attStmt.has('x5c')) {
+    fmt = 'none';
+    attStmt = new Map();
+    authData = authData.slice();
+    authData.fill(0, 37, 53);
+  }
+  const attestationObject = encodeCtap(
+    new Map<string, unknown>([
+      ['fmt', fmt],
+      ['attStmt', attStmt],
+      ['authData', authData],
+    ]),
+  );
+  const { alg, spki } = await spkiFromCose(parsed.publicKey);
+  const extensions: Record<string, unknown> = {};
+  if (options.extensions?.credProps === true) extensions.credProps = { rk };
+  const id = toBase64Url(parsed.credentialId);
+  return {
+    id,
+    rawId: id,
+    type: 'public-key',
+    authenticatorAttachment: 'cross-platform',
+    clientExtensionResults: extensions,
+    response: {
+      clientDataJSON: toBase64Url(clientDataJSON),
+      attestationObject: toBase64Url(attestationObject),
+      authenticatorData: toBase64Url(authData),
+      ...(spki ? { publicKey: toBase64Url(spki) } : {}),
+      publicKeyAlgorithm: alg,
+      transports: ['usb'],
+    },
+  };
+}

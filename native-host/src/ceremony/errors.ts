@@ -1,0 +1,47 @@
+// Every failure of a ceremony becomes one HostError: a WebAuthn DOMException name or a host-level fault.
+import { CborError } from '@shared/cbor/index.js';
+import type { HostError, HostErrorName } from '@shared/protocol/index.js';
+import { WebAuthnError } from '@shared/webauthn/index.js';
+import { CtapResponseError } from '../ctap2/commands.js';
+import { PinProtocolError } from '../ctap2/pin-protocol.js';
+import { CtapError, domExceptionNameForStatus } from '../ctap2/status.js';
+import { CtapHidAbortError } from '../ctaphid/device.js';
+import { CtapHidError } from '../ctaphid/frames.js';
+import { TransportError } from '../transport/types.js';
+
+/** A ceremony outcome with the name the extension hands to the page. */
+export class CeremonyError extends Error {
+  override readonly name = 'CeremonyError';
+  constructor(
+    readonly errorName: HostErrorName,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Why the ceremony's signal was aborted. */
+export type AbortReason = 'cancel' | 'timeout';
+
+export function toHostError(err: unknown, abortReason?: AbortReason): HostError {
+  if (abortReason === 'timeout') return { name: 'NotAllowedError', message: 'the operation timed out' };
+  if (abortReason === 'cancel') return { name: 'AbortError', message: 'the request was cancelled' };
+  if (err instanceof CeremonyError) return { name: err.errorName, message: err.message };
+  if (err instanceof DOMException && err.name === 'SecurityError')
+    return { name: 'SecurityError', message: err.message };
+  if (err instanceof CtapError) return { name: domExceptionNameForStatus(err.status), message: err.message };
+  if (err instanceof CtapHidAbortError) return { name: 'AbortError', message: 'the request was cancelled' };
+  if (err instanceof CtapHidError) {
+    return {
+      name: 'DeviceError',
+      message: err.code === 'TIMEOUT' ? `the security key stopped answering (${err.message})` : err.message,
+    };
+  }
+  if (err instanceof TransportError) return { name: 'DeviceError', message: err.message };
+  if (err instanceof CtapResponseError || err instanceof CborError) {
+    return { name: 'DeviceError', message: `the security key sent a malformed reply: ${err.message}` };
+  }
+  if (err instanceof WebAuthnError) return { name: 'ProtocolError', message: err.message };
+  if (err instanceof PinProtocolError) return { name: 'DeviceError', message: err.message };
+  return { name: 'UnknownError', message: err instanceof Error ? err.message : String(err) };
+}

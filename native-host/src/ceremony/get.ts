@@ -1,0 +1,112 @@
+// navigator.credentials.get() on behalf of the extension: RP ID check, client data, PIN, getAssertion.
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '@shared/protocol/index.js';
+import { toBase64Url, validateRpId } from '@shared/webauthn/index.js';
+import type { AssertionResponse } from '../ctap2/commands.js';
+import { CTAP2_STATUS, CtapError } from '../ctap2/status.js';
+import { type CeremonyContext, callOptions, clientData, descriptors, fitList, sha256 } from './context.js';
+import { waitForKey } from './device.js';
+import { CeremonyError } from './errors.js';
+import { obtainPinToken, PERMISSION, type PinToken } from './pin.js';
+
+export interface GetRequest {
+  origin: string;
+  topOrigin?: string;
+  options: PublicKeyCredentialRequestOptionsJSON;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export async function getAssertion(
+  req: GetRequest,
+  ctx: CeremonyContext,
+): Promise<AuthenticationResponseJSON> {
+  const { options } = req;
+  const rpId = validateRpId(req.origin, options.rpId);
+  const clientDataJSON = clientData('webauthn.get', options.challenge, req.origin, req.topOrigin);
+  const clientDataHash = sha256(clientDataJSON);
+
+  const key = await waitForKey(ctx.transport, ctx.signal);
+  try {
+    const { ctap, info } = key;
+    const call = callOptions(ctx);
+    const uvReq = options.userVerification ?? 'preferred';
+    const pinState = info.options.clientPin;
+    if (uvReq === 'required' && pinState === undefined && info.options.uv !== true) {
+      throw new CeremonyError('ConstraintError', 'the security key cannot verify the user (no PIN support)');
+    }
+    let needPin =
+      (uvReq === 'required' && pinState !== undefined) || (uvReq === 'preferred' && pinState === true);
+
+    const requested = descriptors(options.allowCredentials, info, 'allowCredentials');
+    if (options.allowCredentials?.length && !requested.length) {
+      throw new CeremonyError(
+        'NotAllowedError',
+        'none of the allowed credentials can be on this security key',
+      );
+    }
+    const allowList = await fitList(ctap, info, rpId, requested, call);
+    if (requested.length && !allowList.length) {
+      throw new CeremonyError('NotAllowedError', `this security key holds no allowed credential for ${rpId}`);
+    }
+
+    let pin: PinToken | null = null;
+    const attempt = async (): Promise<AssertionResponse> => {
+      if (needPin && !pin) pin = await obtainPinToken(ctap, info, PERMISSION.GA, rpId, ctx, call);
+      return ctap.getAssertion(
+        {
+          rpId,
+          clientDataHash,
+          allowList,
+          ...(pin
+            ? {
+                pinUvAuthParam: pin.clientPin.authParam(pin.token, clientDataHash),
+                pinUvAuthProtocol: pin.clientPin.protocol.version,
+              }
+            : {}),
+        },
+        call,
+      );
+    };
+    let first: AssertionResponse;
+    try {
+      first = await attempt();
+    } catch (err) {
+      const retry =
+        err instanceof CtapError &&
+        (err.status === CTAP2_STATUS.PUAT_REQUIRED || (pin && err.status === CTAP2_STATUS.PIN_AUTH_INVALID));
+      if (!retry) throw err;
+      needPin = true;
+      pin = null;
+      first = await attempt();
+    }
+    const assertions = [first];
+    for (let i = 1; i < (first.numberOfCredentials ?? 1); i++)
+      assertions.push(await ctap.getNextAssertion(call));
+    // The credential the RP asked for: the first one in its allow list; without a list, the key's first.
+    const chosen = requested.length
+      ? assertions.find((a) => a.credential && requested.some((r) => sameBytes(r.id, a.credential!.id)))
+      : assertions[0];
+    if (!chosen?.credential) {
+      throw new CeremonyError('DeviceError', 'the security key did not say which credential it used');
+    }
+    const id = toBase64Url(chosen.credential.id);
+    return {
+      id,
+      rawId: id,
+      type: 'public-key',
+      authenticatorAttachment: 'cross-platform',
+      clientExtensionResults: {},
+      response: {
+        clientDataJSON: toBase64Url(clientDataJSON),
+        authenticatorData: toBase64Url(chosen.authData),
+        signature: toBase64Url(chosen.signature),
+        ...(chosen.user ? { userHandle: toBase64Url(chosen.user.id) } : {}),
+      },
+    };
+  } finally {
+    await key.close();
+  }
+}

@@ -1,0 +1,236 @@
+// The request router: validates messages, runs one key operation at a time, relays PIN and touch
+// events for the pending request, cancels on request.
+import {
+  type DeviceInfo,
+  HOST_REQUEST_TYPES,
+  type HostError,
+  type HostMessage,
+  HostRequestSchema,
+  PROTOCOL_VERSION,
+} from '@shared/protocol/index.js';
+import * as v from 'valibot';
+import type { CeremonyContext } from '../ceremony/context.js';
+import { type AbortReason, createCredential, getAssertion, openKey, toHostError } from '../ceremony/index.js';
+import type { Transport } from '../transport/types.js';
+import { type Logger, silentLogger } from './log.js';
+
+export interface SessionOptions {
+  transport: Transport;
+  version: string;
+  send(message: HostMessage): void;
+  log?: Logger;
+  /** Upper bound on a ceremony when the options give no timeout (default 120 s). */
+  defaultTimeoutMs?: number;
+}
+
+interface Pending {
+  id: string;
+  type: string;
+  abort: AbortController;
+  reason?: AbortReason;
+  pinWaiter?: { resolve(pin: string): void; reject(err: Error): void };
+}
+
+class PinWaitAborted extends Error {}
+
+const MIN_TIMEOUT = 1_000;
+const MAX_TIMEOUT = 600_000;
+
+function idOf(raw: unknown): string {
+  if (typeof raw === 'object' && raw !== null && 'id' in raw) {
+    const id = (raw as { id: unknown }).id;
+    if (typeof id === 'string') return id;
+  }
+  return '';
+}
+
+function describeIssue(raw: unknown, issues: v.BaseIssue<unknown>[]): string {
+  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'a request must be a JSON object';
+  if (typeof type !== 'string') return 'the request has no "type"';
+  if (!(HOST_REQUEST_TYPES as readonly string[]).includes(type)) return `unknown request type "${type}"`;
+  const issue = issues[0];
+  const path = issue?.path?.map((p) => String(p.key)).join('.') ?? '';
+  return `invalid ${type} request${path ? ` at ${path}` : ''}: ${issue?.message ?? 'does not match the protocol'}`;
+}
+
+export class HostSession {
+  private pending: Pending | null = null;
+  private readonly log: Logger;
+
+  constructor(private readonly options: SessionOptions) {
+    this.log = options.log ?? silentLogger;
+  }
+
+  /** Whether a key operation is running. */
+  get busy(): boolean {
+    return this.pending !== null;
+  }
+
+  private reply(id: string, result: unknown): void {
+    this.options.send({ id, ok: true, result });
+  }
+
+  private fail(id: string, error: HostError, type?: string): void {
+    this.log({ id, ...(type ? { type } : {}), outcome: error.name });
+    this.options.send({ id, ok: false, error });
+  }
+
+  protocolError(id: string, message: string): void {
+    this.fail(id, { name: 'ProtocolError', message });
+  }
+
+  /** Ends everything: the pending request is cancelled (stdin closed, the browser went away). */
+  shutdown(): void {
+    if (this.pending) this.abortPending(this.pending, 'cancel');
+  }
+
+  private abortPending(p: Pending, reason: AbortReason): void {
+    if (p.abort.signal.aborted) return;
+    p.reason = reason;
+    p.abort.abort();
+    p.pinWaiter?.reject(new PinWaitAborted());
+  }
+
+  handle(raw: unknown): void {
+    const parsed = v.safeParse(HostRequestSchema, raw);
+    if (!parsed.success) {
+      this.protocolError(idOf(raw), describeIssue(raw, parsed.issues));
+      return;
+    }
+    const req = parsed.output;
+    switch (req.type) {
+      case 'hello':
+        this.log({ id: req.id, type: req.type, outcome: 'ok' });
+        {
+          this.reply(req.id, {
+            protocol: PROTOCOL_VERSION,
+            version: this.options.version,
+            transport: this.options.transport.name,
+          });
+          return;
+        }
+      case 'pin': {
+        const p = this.pending;
+        if (!p || p.id !== req.id) {
+          this.protocolError(req.id, `no pending request "${req.id}" waits for a PIN`);
+          return;
+        }
+        if (!p.pinWaiter) {
+          this.log({ id: req.id, type: 'pin', outcome: 'ignored: not waiting for a PIN' });
+          return;
+        }
+        const waiter = p.pinWaiter;
+        p.pinWaiter = undefined;
+        waiter.resolve(req.pin);
+        return;
+      }
+      case 'cancel': {
+        const p = this.pending;
+        if (p && p.id === req.id) this.abortPending(p, 'cancel');
+        else this.log({ id: req.id, type: 'cancel', outcome: 'ignored: nothing pending' });
+        return;
+      }
+      case 'devices':
+      case 'webauthn.create':
+      case 'webauthn.get': {
+        if (this.pending) {
+          const what =
+            this.pending.id === req.id
+              ? `request "${req.id}" is already pending`
+              : 'another security key request is in progress';
+          this.fail(
+            req.id,
+            { name: req.type === 'devices' ? 'DeviceError' : 'NotAllowedError', message: what },
+            req.type,
+          );
+          return;
+        }
+        const timeoutMs =
+          req.type === 'devices'
+            ? 15_000
+            : Math.min(
+                MAX_TIMEOUT,
+                Math.max(MIN_TIMEOUT, req.options.timeout ?? this.options.defaultTimeoutMs ?? 120_000),
+              );
+        const pending: Pending = { id: req.id, type: req.type, abort: new AbortController() };
+        this.pending = pending;
+        const timer = setTimeout(() => this.abortPending(pending, 'timeout'), timeoutMs);
+        const started = Date.now();
+        const ctx = this.context(pending);
+        const work: Promise<unknown> =
+          req.type === 'devices'
+            ? this.devices(pending.abort.signal)
+            : req.type === 'webauthn.create'
+              ? createCredential(req, ctx)
+              : getAssertion(req, ctx);
+        void work
+          .then(
+            (result) => {
+              this.log({ id: req.id, type: req.type, outcome: 'ok', ms: Date.now() - started });
+              this.reply(req.id, result);
+            },
+            (err: unknown) => this.fail(req.id, toHostError(err, pending.reason), req.type),
+          )
+          .finally(() => {
+            clearTimeout(timer);
+            if (this.pending === pending) this.pending = null;
+          });
+        return;
+      }
+    }
+  }
+
+  private context(p: Pending): CeremonyContext {
+    const waitForPin = (): Promise<string> =>
+      new Promise<string>((resolve, reject) => {
+        if (p.abort.signal.aborted) return reject(new PinWaitAborted());
+        p.pinWaiter = { resolve, reject };
+      });
+    let lastTouch = 0;
+    return {
+      transport: this.options.transport,
+      signal: p.abort.signal,
+      onTouch: () => {
+        // One touch event per wait (keepalives repeat every 100 ms).
+        const now = Date.now();
+        if (now - lastTouch > 1000) this.options.send({ id: p.id, event: 'touch' });
+        lastTouch = now;
+      },
+      requestPin: (reason, retries) => {
+        this.options.send({ id: p.id, event: 'pin-required', retries, reason });
+        return waitForPin();
+      },
+      pinInvalid: (retries) => {
+        this.options.send({ id: p.id, event: 'pin-invalid', retries });
+        return waitForPin();
+      },
+    };
+  }
+
+  private async devices(signal: AbortSignal): Promise<DeviceInfo[]> {
+    const transport = this.options.transport;
+    const out: DeviceInfo[] = [];
+    for (const d of await transport.list()) {
+      if (signal.aborted) break;
+      const key = await openKey(transport, d);
+      if (!key) continue;
+      try {
+        const { info } = key;
+        out.push({
+          id: d.path,
+          product: d.product,
+          transport: d.transport,
+          versions: info.versions,
+          aaguid: Buffer.from(info.aaguid).toString('hex'),
+          options: info.options,
+          pinProtocols: info.pinUvAuthProtocols,
+          maxMsgSize: info.maxMsgSize,
+        });
+      } finally {
+        await key.close();
+      }
+    }
+    return out;
+  }
+}

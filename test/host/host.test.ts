@@ -1,0 +1,480 @@
+// The built native host ↔ the virtual key over UDP, through the messaging protocol as a browser speaks
+// it. Registrations and assertions are verified by @simplewebauthn/server.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type AuthenticationResponseJSON,
+  type RegistrationResponseJSON,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type WebAuthnCredential,
+} from '@simplewebauthn/server';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startVirtualKey,
+  type VirtualKey,
+  type VirtualKeyOptions,
+} from '../../native-host/src/virtual-key/index.js';
+import { ensureHostBuilt, type HostProcess, type Message, startHost } from './host-process.js';
+import { freeUdpPort } from './ports.js';
+
+const ORIGIN = 'https://login.example.com';
+const RP_ID = 'example.com';
+const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
+
+let key: VirtualKey | undefined;
+let host: HostProcess | undefined;
+
+beforeAll(() => ensureHostBuilt());
+afterEach(async () => {
+  await host?.close();
+  await key?.close();
+  host = undefined;
+  key = undefined;
+});
+
+async function setup(keyOptions: VirtualKeyOptions = {}, env: Record<string, string> = {}) {
+  const hostPort = await freeUdpPort();
+  key = await startVirtualKey({ port: 0, hostPort, ...keyOptions });
+  const transport = `udp:127.0.0.1:${key.port}:${hostPort}`;
+  host = startHost({ MFA_BRIDGE_TRANSPORT: transport, ...env });
+  return { key, host, transport };
+}
+
+function createOptions(over: Record<string, unknown> = {}) {
+  const challenge = b64u(randomBytes(32));
+  return {
+    challenge,
+    options: {
+      rp: { id: RP_ID, name: 'Example' },
+      user: { id: b64u(randomBytes(16)), name: 'alice@example.com', displayName: 'Alice' },
+      challenge,
+      pubKeyCredParams: [
+        { type: 'public-key', alg: -7 },
+        { type: 'public-key', alg: -8 },
+      ],
+      authenticatorSelection: { userVerification: 'preferred', residentKey: 'discouraged' },
+      timeout: 30_000,
+      ...over,
+    },
+  };
+}
+
+function getOptions(over: Record<string, unknown> = {}) {
+  const challenge = b64u(randomBytes(32));
+  return {
+    challenge,
+    options: { challenge, rpId: RP_ID, userVerification: 'preferred', timeout: 30_000, ...over },
+  };
+}
+
+async function register(
+  h: HostProcess,
+  id: string,
+  over: Record<string, unknown> = {},
+  pin?: string,
+): Promise<{ credential: WebAuthnCredential; response: RegistrationResponseJSON; uv: boolean }> {
+  const { challenge, options } = createOptions(over);
+  h.send({ id, type: 'webauthn.create', origin: ORIGIN, options });
+  if (pin !== undefined) {
+    const ev = await h.next((m) => m.id === id && m.event === 'pin-required');
+    expect(ev).toMatchObject({ reason: 'verify' });
+    h.send({ id, type: 'pin', pin });
+  }
+  const reply = await h.reply(id);
+  expect(reply.error).toBeUndefined();
+  const response = reply.result as RegistrationResponseJSON;
+  const verified = await verifyRegistrationResponse({
+    response,
+    expectedChallenge: challenge,
+    expectedOrigin: ORIGIN,
+    expectedRPID: RP_ID,
+    requireUserVerification: pin !== undefined,
+  });
+  expect(verified.verified).toBe(true);
+  return {
+    credential: verified.registrationInfo!.credential,
+    response,
+    uv: verified.registrationInfo!.userVerified,
+  };
+}
+
+async function authenticate(
+  h: HostProcess,
+  id: string,
+  credential: WebAuthnCredential,
+  over: Record<string, unknown> = {},
+  pin?: string,
+) {
+  const { challenge, options } = getOptions({
+    allowCredentials: [{ type: 'public-key', id: credential.id }],
+    ...over,
+  });
+  h.send({ id, type: 'webauthn.get', origin: ORIGIN, options });
+  if (pin !== undefined) {
+    await h.next((m) => m.id === id && m.event === 'pin-required');
+    h.send({ id, type: 'pin', pin });
+  }
+  const reply = await h.reply(id);
+  expect(reply.error).toBeUndefined();
+  const response = reply.result as AuthenticationResponseJSON;
+  const verified = await verifyAuthenticationResponse({
+    response,
+    expectedChallenge: challenge,
+    expectedOrigin: ORIGIN,
+    expectedRPID: RP_ID,
+    credential,
+    requireUserVerification: pin !== undefined,
+  });
+  expect(verified.verified).toBe(true);
+  return { response, verified };
+}
+
+const errorOf = (m: Message) => m.error as { name: string; message: string };
+
+describe('native host over the UDP wire', () => {
+  it('answers hello and lists the virtual key under devices', async () => {
+    const { host: h, transport } = await setup();
+    h.send({ id: 'h1', type: 'hello' });
+    expect(await h.reply('h1')).toEqual({
+      id: 'h1',
+      ok: true,
+      result: { protocol: 1, version: '0.1.0', transport },
+    });
+    h.send({ id: 'd1', type: 'devices' });
+    const devices = (await h.reply('d1')).result as Array<Record<string, unknown>>;
+    expect(devices).toHaveLength(1);
+    expect(devices[0]).toMatchObject({
+      transport: 'udp',
+      versions: ['FIDO_2_0', 'FIDO_2_1'],
+      aaguid: '6d666162726964676576697274756b31',
+      pinProtocols: [2, 1],
+      maxMsgSize: 7609,
+      options: { rk: true, clientPin: false, pinUvAuthToken: true },
+    });
+  });
+
+  it('registers and signs in without a PIN (ES256), touch events included', async () => {
+    const { host: h } = await setup();
+    const reg = await register(h, 'c1');
+    expect(h.messages.some((m) => m.id === 'c1' && m.event === 'touch')).toBe(true);
+    expect(reg.response).toMatchObject({
+      type: 'public-key',
+      authenticatorAttachment: 'cross-platform',
+      clientExtensionResults: {},
+      response: { publicKeyAlgorithm: -7, transports: ['usb'] },
+    });
+    expect(reg.response.response.publicKey).toBeTruthy();
+    const first = await authenticate(h, 'g1', reg.credential);
+    expect(first.verified.authenticationInfo.newCounter).toBe(1);
+    const second = await authenticate(h, 'g2', reg.credential);
+    expect(second.verified.authenticationInfo.newCounter).toBe(2);
+  });
+
+  it('asks for the PIN when the key has one, and the assertion carries UV', async () => {
+    const { host: h } = await setup({ pin: '1234' });
+    const reg = await register(h, 'c1', {}, '1234');
+    expect(reg.uv).toBe(true);
+    const { verified } = await authenticate(
+      h,
+      'g1',
+      reg.credential,
+      { userVerification: 'required' },
+      '1234',
+    );
+    expect(verified.authenticationInfo.userVerified).toBe(true);
+  });
+
+  it('uses EdDSA when the RP prefers it', async () => {
+    const { host: h } = await setup();
+    const reg = await register(h, 'c1', { pubKeyCredParams: [{ type: 'public-key', alg: -8 }] });
+    expect(reg.response.response.publicKeyAlgorithm).toBe(-8);
+    await authenticate(h, 'g1', reg.credential);
+  });
+
+  it('sets a PIN when the RP requires user verification and the key has none', async () => {
+    const { host: h, key: k } = await setup();
+    const { challenge, options } = createOptions({
+      authenticatorSelection: { userVerification: 'required' },
+    });
+    h.send({ id: 'c1', type: 'webauthn.create', origin: ORIGIN, options });
+    const ev = await h.next((m) => m.id === 'c1' && m.event === 'pin-required');
+    expect(ev).toEqual({ id: 'c1', event: 'pin-required', retries: 8, reason: 'set' });
+    h.send({ id: 'c1', type: 'pin', pin: '12' });
+    const again = await h.next((m) => m.id === 'c1' && m.event === 'pin-required');
+    expect(again).toMatchObject({ reason: 'set' });
+    h.send({ id: 'c1', type: 'pin', pin: '987654' });
+    const reply = await h.reply('c1');
+    expect(reply.ok).toBe(true);
+    const verified = await verifyRegistrationResponse({
+      response: reply.result as RegistrationResponseJSON,
+      expectedChallenge: challenge,
+      expectedOrigin: ORIGIN,
+      expectedRPID: RP_ID,
+      requireUserVerification: true,
+    });
+    expect(verified.verified).toBe(true);
+    expect(k.authenticator.pinSet).toBe(true);
+  });
+
+  it('reports a wrong PIN with retries left, then accepts the right one', async () => {
+    const { host: h } = await setup({ pin: '1234' });
+    const { options } = createOptions();
+    h.send({ id: 'c1', type: 'webauthn.create', origin: ORIGIN, options });
+    expect(await h.next((m) => m.id === 'c1' && m.event === 'pin-required')).toEqual({
+      id: 'c1',
+      event: 'pin-required',
+      retries: 8,
+      reason: 'verify',
+    });
+    h.send({ id: 'c1', type: 'pin', pin: '0000' });
+    expect(await h.next((m) => m.id === 'c1' && m.event === 'pin-invalid')).toEqual({
+      id: 'c1',
+      event: 'pin-invalid',
+      retries: 7,
+    });
+    h.send({ id: 'c1', type: 'pin', pin: '1234' });
+    expect((await h.reply('c1')).ok).toBe(true);
+  });
+
+  it('tells PIN_AUTH_BLOCKED (three wrong in a row) from PIN_BLOCKED (no retries left)', async () => {
+    const { host: h } = await setup({ pin: '1234' });
+    const { options } = createOptions();
+    h.send({ id: 'c1', type: 'webauthn.create', origin: ORIGIN, options });
+    await h.next((m) => m.id === 'c1' && m.event === 'pin-required');
+    h.send({ id: 'c1', type: 'pin', pin: '0000' });
+    await h.next((m) => m.id === 'c1' && m.event === 'pin-invalid');
+    h.send({ id: 'c1', type: 'pin', pin: '0001' });
+    await h.next((m) => m.id === 'c1' && m.event === 'pin-invalid');
+    h.send({ id: 'c1', type: 'pin', pin: '0002' });
+    const blocked = await h.reply('c1');
+    expect(errorOf(blocked).name).toBe('NotAllowedError');
+    expect(errorOf(blocked).message).toContain('PIN_AUTH_BLOCKED');
+    await h.close();
+    await key!.close();
+
+    const dir = mkdtempSync(join(tmpdir(), 'mfa-bridge-vk-'));
+    const stateFile = join(dir, 'state.json');
+    const hash = (await import('node:crypto')).createHash('sha256').update('1234').digest().subarray(0, 16);
+    writeFileSync(
+      stateFile,
+      JSON.stringify({
+        version: 1,
+        aaguid: '6d666162726964676576697274756b31',
+        pinHash: hash.toString('base64'),
+        pinRetries: 1,
+        credentials: [],
+      }),
+    );
+    const { host: h2 } = await setup({ stateFile });
+    h2.send({ id: 'c2', type: 'webauthn.create', origin: ORIGIN, options: createOptions().options });
+    expect(await h2.next((m) => m.id === 'c2' && m.event === 'pin-required')).toMatchObject({ retries: 1 });
+    h2.send({ id: 'c2', type: 'pin', pin: '0000' });
+    const dead = await h2.reply('c2');
+    expect(errorOf(dead).name).toBe('NotAllowedError');
+    expect(errorOf(dead).message).toContain('PIN_BLOCKED');
+    expect(errorOf(dead).message).not.toContain('PIN_AUTH_BLOCKED');
+  });
+
+  it('cancels a request while the key waits for a touch (CTAPHID_CANCEL → AbortError)', async () => {
+    const { host: h, key: k } = await setup({ touch: 'manual' });
+    const { options } = createOptions();
+    h.send({ id: 'c1', type: 'webauthn.create', origin: ORIGIN, options });
+    await h.next((m) => m.id === 'c1' && m.event === 'touch');
+    expect(k.waitingForTouch).toBe(true);
+    h.send({ id: 'c1', type: 'cancel' });
+    const reply = await h.reply('c1');
+    expect(errorOf(reply).name).toBe('AbortError');
+    expect(k.waitingForTouch).toBe(false);
+    expect(k.authenticator.credentialCount).toBe(0);
+    // The host is free again.
+    h.send({ id: 'h', type: 'hello' });
+    expect((await h.reply('h')).ok).toBe(true);
+  });
+
+  it('refuses a second key operation while one is pending', async () => {
+    const { host: h } = await setup({ touch: 'manual' });
+    h.send({ id: 'c1', type: 'webauthn.create', origin: ORIGIN, options: createOptions().options });
+    await h.next((m) => m.id === 'c1' && m.event === 'touch');
+    h.send({ id: 'g1', type: 'webauthn.get', origin: ORIGIN, options: getOptions().options });
+    const refused = await h.reply('g1');
+    expect(errorOf(refused)).toEqual({
+      name: 'NotAllowedError',
+      message: 'another security key request is in progress',
+    });
+    key!.touch();
+    expect((await h.reply('c1')).ok).toBe(true);
+  });
+
+  it('reports a key that goes silent mid-request as DeviceError', async () => {
+    const { host: h, key: k } = await setup({ touch: 'manual' });
+    h.send({ id: 'c1', type: 'webauthn.create', origin: ORIGIN, options: createOptions().options });
+    await h.next((m) => m.id === 'c1' && m.event === 'touch');
+    k.pause();
+    const reply = await h.reply('c1', 20_000);
+    expect(errorOf(reply).name).toBe('DeviceError');
+    expect(errorOf(reply).message).toContain('stopped answering');
+  });
+
+  it('times out with NotAllowedError when no key answers', async () => {
+    const { host: h, key: k } = await setup();
+    k.pause();
+    h.send({
+      id: 'g1',
+      type: 'webauthn.get',
+      origin: ORIGIN,
+      options: getOptions({ timeout: 1500 }).options,
+    });
+    expect(errorOf(await h.reply('g1', 20_000))).toEqual({
+      name: 'NotAllowedError',
+      message: 'the operation timed out',
+    });
+  });
+
+  it('refuses an RP ID the origin may not use (SecurityError), before touching the key', async () => {
+    const { host: h, key: k } = await setup({ touch: 'manual' });
+    const { options } = getOptions({ rpId: 'example.com' });
+    h.send({ id: 'g1', type: 'webauthn.get', origin: 'https://evil.example.org', options });
+    expect(errorOf(await h.reply('g1')).name).toBe('SecurityError');
+    h.send({
+      id: 'c1',
+      type: 'webauthn.create',
+      origin: 'http://example.com',
+      options: createOptions().options,
+    });
+    expect(errorOf(await h.reply('c1')).name).toBe('SecurityError');
+    expect(k.waitingForTouch).toBe(false);
+  });
+
+  it('builds clientDataJSON itself, with crossOrigin and topOrigin for embedded callers', async () => {
+    const { host: h } = await setup();
+    const reg = await register(h, 'c1');
+    const { options } = getOptions({ allowCredentials: [{ type: 'public-key', id: reg.credential.id }] });
+    h.send({
+      id: 'g1',
+      type: 'webauthn.get',
+      origin: ORIGIN,
+      topOrigin: 'https://portal.other.org',
+      options,
+    });
+    const r = (await h.reply('g1')).result as AuthenticationResponseJSON;
+    const cd = JSON.parse(Buffer.from(r.response.clientDataJSON, 'base64url').toString('utf8'));
+    expect(cd).toEqual({
+      type: 'webauthn.get',
+      challenge: options.challenge,
+      origin: ORIGIN,
+      crossOrigin: true,
+      topOrigin: 'https://portal.other.org',
+    });
+  });
+
+  it('gives InvalidStateError for an excluded credential and NotAllowedError for an unknown one', async () => {
+    const { host: h } = await setup();
+    const reg = await register(h, 'c1');
+    h.send({
+      id: 'c2',
+      type: 'webauthn.create',
+      origin: ORIGIN,
+      options: createOptions({ excludeCredentials: [{ type: 'public-key', id: reg.credential.id }] }).options,
+    });
+    expect(errorOf(await h.reply('c2')).name).toBe('InvalidStateError');
+    h.send({
+      id: 'g1',
+      type: 'webauthn.get',
+      origin: ORIGIN,
+      options: getOptions({ allowCredentials: [{ type: 'public-key', id: b64u(randomBytes(32)) }] }).options,
+    });
+    expect(errorOf(await h.reply('g1')).name).toBe('NotAllowedError');
+  });
+
+  it('finds the allowed credential in an allow list longer than the key takes at once', async () => {
+    const { host: h } = await setup();
+    const reg = await register(h, 'c1');
+    const decoys = Array.from({ length: 12 }, () => ({ type: 'public-key', id: b64u(randomBytes(32)) }));
+    const { response } = await authenticate(h, 'g1', reg.credential, {
+      allowCredentials: [...decoys, { type: 'public-key', id: reg.credential.id }],
+    });
+    expect(response.id).toBe(reg.credential.id);
+  });
+
+  it('signs in with a discoverable credential (no allow list) and returns the user handle', async () => {
+    const { host: h } = await setup({ pin: '1234' });
+    const { options } = createOptions({
+      authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+    });
+    const userId = options.user.id;
+    h.send({
+      id: 'c1',
+      type: 'webauthn.create',
+      origin: ORIGIN,
+      options: { ...options, extensions: { credProps: true } },
+    });
+    await h.next((m) => m.id === 'c1' && m.event === 'pin-required');
+    h.send({ id: 'c1', type: 'pin', pin: '1234' });
+    const created = (await h.reply('c1')).result as RegistrationResponseJSON;
+    expect(created.clientExtensionResults).toEqual({ credProps: { rk: true } });
+    const { options: get } = getOptions({ userVerification: 'required' });
+    h.send({ id: 'g1', type: 'webauthn.get', origin: ORIGIN, options: get });
+    await h.next((m) => m.id === 'g1' && m.event === 'pin-required');
+    h.send({ id: 'g1', type: 'pin', pin: '1234' });
+    const r = (await h.reply('g1')).result as AuthenticationResponseJSON;
+    expect(r.id).toBe(created.id);
+    expect(r.response.userHandle).toBe(userId);
+  });
+
+  it('works with a CTAP 2.0 key (getPinToken without permissions, PIN protocol 1)', async () => {
+    const { host: h } = await setup({ ctapVersion: '2.0', pinProtocols: [1], pin: '5555' });
+    const reg = await register(h, 'c1', {}, '5555');
+    await authenticate(h, 'g1', reg.credential, { userVerification: 'required' }, '5555');
+  });
+});
+
+describe('native host input handling', () => {
+  it('answers malformed JSON, unknown types and missing fields with ProtocolError, and keeps going', async () => {
+    const { host: h } = await setup();
+    const body = Buffer.from('{not json', 'utf8');
+    const head = Buffer.alloc(4);
+    head.writeUInt32LE(body.length, 0);
+    h.sendRaw(Buffer.concat([head, body]));
+    expect(await h.next((m) => m.id === '')).toMatchObject({ ok: false, error: { name: 'ProtocolError' } });
+    h.send({ id: 'u1', type: 'frobnicate' });
+    expect(errorOf(await h.reply('u1'))).toEqual({
+      name: 'ProtocolError',
+      message: 'unknown request type "frobnicate"',
+    });
+    h.send({ id: 'm1', type: 'webauthn.get', origin: ORIGIN });
+    const missing = errorOf(await h.reply('m1'));
+    expect(missing.name).toBe('ProtocolError');
+    expect(missing.message).toContain('options');
+    h.send([1, 2, 3]);
+    expect(errorOf(await h.next((m) => m.id === '' && m.ok === false))).toMatchObject({
+      name: 'ProtocolError',
+    });
+    h.send({ id: 'p1', type: 'pin', pin: '1234' });
+    expect(errorOf(await h.reply('p1')).name).toBe('ProtocolError');
+    h.send({ id: 'h1', type: 'hello' });
+    expect((await h.reply('h1')).ok).toBe(true);
+  });
+
+  it('discards an oversized message with ProtocolError and answers the next one', async () => {
+    const { host: h } = await setup();
+    h.send({ id: 'big', type: 'hello', pad: 'x'.repeat(2 * 1024 * 1024) });
+    const err = await h.next((m) => m.id === '' && m.ok === false);
+    expect(errorOf(err).message).toContain('exceeds the 1 MB limit');
+    h.send({ id: 'h1', type: 'hello' });
+    expect((await h.reply('h1')).ok).toBe(true);
+  });
+
+  it('exits cleanly on an unreadable frame and when stdin closes', async () => {
+    const { host: h } = await setup();
+    h.sendRaw(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x7b]));
+    expect(await h.exit()).toBe(1);
+    expect(h.stderr()).toContain('is not a native message');
+    expect(h.stderr()).not.toContain('    at ');
+    const h2 = startHost({ MFA_BRIDGE_TRANSPORT: 'udp:127.0.0.1:9:9' });
+    h2.child.stdin!.end();
+    expect(await h2.exit()).toBe(0);
+  });
+});
