@@ -1,4 +1,5 @@
 import { defineBackground } from 'wxt/utils/define-background';
+import { setupBridge } from '../bridge/background/index';
 import { setupVault } from '../vault/background';
 
 export default defineBackground({
@@ -6,5 +7,6 @@ export default defineBackground({
   main() {
     // Wiring for vault, fill and WebAuthn bridge is added by their modules.
     setupVault();
+    setupBridge();
   },
 });

@@ -6,7 +6,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
  * has none.
  */
 export default defineContentScript({
-  matches: ['https://mfa-bridge.invalid/*'],
+  matches: ['<all_urls>'],
   registration: 'runtime',
   world: 'MAIN',
   runAt: 'document_start',

@@ -1,5 +1,7 @@
 /** base64url for the page script, from the shared core (strict decoding). */
-import { fromBase64Url, toBase64Url } from '@shared/webauthn/index.js';
+// Straight from the base64url module, not the barrel: the barrel pulls the public suffix list (tldts)
+// into a script that runs in every frame.
+import { fromBase64Url, toBase64Url } from '@shared/webauthn/base64url.js';
 
 export function bytesToBase64url(bytes: Uint8Array): string {
   return toBase64Url(bytes);

@@ -1,0 +1,162 @@
+/**
+ * Background side of the WebAuthn bridge: `setupBridge()` wires the relay ports, the site-mode query,
+ * the PIN window, the persistent native-host port and the runtime registration of the provide script.
+ */
+
+import * as v from 'valibot';
+import { browser } from 'wxt/browser';
+import { getEffectiveSettings, type Settings } from '../../settings/index';
+import type { RuntimePortLike } from '../relay';
+import { type BridgeMode, IAMCONNECTED_HOSTS, resolveSiteMode, type SiteModeSettings } from '../site-mode';
+import { BRIDGE_PORT_NAME, ModeQuerySchema, PIN_PORT_NAME } from '../wire';
+import type { FrameLike, SenderLike } from './caller';
+import { HostConnection, type NativePortLike } from './host-port';
+import { PinPrompts } from './pin-ui';
+import { provideMatchPatterns } from './provide';
+import { type CredentialStore, serveRelayPort } from './session';
+import type { CredentialRecord } from './verify';
+
+const CREDENTIALS_KEY = 'bridge.credentials';
+const MAX_CREDENTIALS = 500;
+const PROVIDE_SCRIPT_ID = 'mfa-bridge-webauthn-provide';
+const PIN_PAGE = '/pin.html';
+
+type Runtime = Omit<typeof browser.runtime, 'getURL'> & {
+  lastError?: { message?: string };
+  getURL(path: string): string;
+};
+
+let installed = false;
+
+/** Local store of credentials registered through the bridge (public keys only), to verify signatures. */
+function credentialStore(): CredentialStore {
+  const key = (rpId: string, id: string) => `${rpId} ${id}`;
+  const read = async (): Promise<Record<string, CredentialRecord>> => {
+    const stored = (await browser.storage.local.get(CREDENTIALS_KEY))[CREDENTIALS_KEY];
+    return stored && typeof stored === 'object' ? (stored as Record<string, CredentialRecord>) : {};
+  };
+  return {
+    async get(rpId, id) {
+      return (await read())[key(rpId, id)];
+    },
+    async put(record) {
+      const all = await read();
+      delete all[key(record.rpId, record.id)];
+      all[key(record.rpId, record.id)] = record;
+      const entries = Object.entries(all);
+      const kept = Object.fromEntries(entries.slice(Math.max(0, entries.length - MAX_CREDENTIALS)));
+      await browser.storage.local.set({ [CREDENTIALS_KEY]: kept });
+    },
+  };
+}
+
+export function setupBridge(): void {
+  if (installed) return;
+  installed = true;
+  const runtime = browser.runtime as unknown as Runtime;
+
+  let settingsCache: Promise<SiteModeSettings> | null = null;
+  const settings = (): Promise<SiteModeSettings> => {
+    settingsCache ??= getEffectiveSettings()
+      .then((eff): SiteModeSettings => eff.values)
+      .catch((): SiteModeSettings => ({ bridgeSites: [], siteProfiles: [] }));
+    return settingsCache;
+  };
+  const siteMode = async (origin: string): Promise<BridgeMode> => resolveSiteMode(origin, await settings());
+
+  const host = new HostConnection({
+    connectNative: (name) => runtime.connectNative(name) as unknown as NativePortLike,
+    lastErrorMessage: () => runtime.lastError?.message,
+  });
+
+  const prompts = new PinPrompts(
+    {
+      async open(url) {
+        const win = await browser.windows.create({
+          url,
+          type: 'popup',
+          width: 420,
+          height: 520,
+          focused: true,
+        });
+        if (win?.id === undefined) throw new Error('no window');
+        return win.id;
+      },
+      async close(id) {
+        await browser.windows.remove(id);
+      },
+    },
+    (token) => runtime.getURL(`${PIN_PAGE}?request=${encodeURIComponent(token)}`),
+  );
+  browser.windows.onRemoved.addListener((id) => prompts.windowRemoved(id));
+
+  const credentials = credentialStore();
+  const getAllFrames = async (tabId: number): Promise<FrameLike[] | null | undefined> =>
+    (await browser.webNavigation.getAllFrames({ tabId })) as FrameLike[] | null | undefined;
+
+  browser.runtime.onConnect.addListener((port) => {
+    const sender = port.sender as SenderLike | undefined;
+    if (port.name === BRIDGE_PORT_NAME && sender) {
+      serveRelayPort(port as unknown as RuntimePortLike, sender, {
+        host,
+        extensionId: runtime.id,
+        getAllFrames,
+        siteMode,
+        credentials,
+        prompts,
+      });
+    } else if (port.name === PIN_PORT_NAME) {
+      const ok =
+        sender?.id === runtime.id &&
+        prompts.connect(port as unknown as RuntimePortLike, sender?.url, runtime.getURL(PIN_PAGE));
+      if (!ok) port.disconnect();
+    }
+  });
+
+  browser.runtime.onMessage.addListener((message: unknown, sender: SenderLike) => {
+    if (!v.is(ModeQuerySchema, message)) return undefined;
+    if (sender.id !== runtime.id || !sender.tab) return Promise.resolve({ mode: 'off' });
+    const origin = sender.origin ?? (sender.url ? safeOrigin(sender.url) : 'null');
+    return siteMode(origin).then((mode) => ({ mode }));
+  });
+
+  const refreshProvide = async () => {
+    settingsCache = null;
+    await registerProvideScript(await settings()).catch((error: unknown) =>
+      console.warn('mfa-bridge: could not register the WebAuthn provide script', error),
+    );
+  };
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area === 'local' || area === 'managed') void refreshProvide();
+  });
+  void refreshProvide();
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'null';
+  }
+}
+
+/** (Re)registers the MAIN-world provide script for the sites the bridge serves. */
+async function registerProvideScript(s: Pick<Settings, 'bridgeSites' | 'siteProfiles'>): Promise<void> {
+  const scripting = browser.scripting;
+  const { matches, excludeMatches } = provideMatchPatterns(s, IAMCONNECTED_HOSTS);
+  const existing = await scripting.getRegisteredContentScripts({ ids: [PROVIDE_SCRIPT_ID] });
+  if (existing.length > 0) await scripting.unregisterContentScripts({ ids: [PROVIDE_SCRIPT_ID] });
+  if (matches.length === 0) return;
+  await scripting.registerContentScripts([
+    {
+      id: PROVIDE_SCRIPT_ID,
+      js: ['content-scripts/webauthn-provide.js'],
+      matches,
+      ...(excludeMatches.length > 0 ? { excludeMatches } : {}),
+      runAt: 'document_start',
+      allFrames: true,
+      world: 'MAIN',
+      persistAcrossSessions: false,
+    },
+  ]);
+}

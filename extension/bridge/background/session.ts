@@ -1,0 +1,316 @@
+/**
+ * One WebAuthn request from a relay port: the browser-reported caller, the site mode, the checks a
+ * browser makes (secure context, RP ID, cross-origin permission policy and activation), the host
+ * ceremony with PIN / touch UI, and the response checked before it goes back.
+ */
+import {
+  type HostEvent,
+  HostResultSchemas,
+  PublicKeyCredentialCreationOptionsJSONSchema,
+  PublicKeyCredentialRequestOptionsJSONSchema,
+} from '@shared/protocol/index.js';
+import { validateRpId } from '@shared/webauthn/index.js';
+import * as v from 'valibot';
+import type { RuntimePortLike } from '../relay';
+import type { BridgeMode } from '../site-mode';
+import {
+  type BridgeErrorName,
+  type BridgeReply,
+  type RelayToBackground,
+  RelayToBackgroundSchema,
+} from '../wire';
+import { type Caller, CallerError, type FrameLike, resolveCaller, type SenderLike } from './caller';
+import { type HostConnection, HostUnavailableError } from './host-port';
+import type { PinPrompt, PinPrompts } from './pin-ui';
+import {
+  type CredentialRecord,
+  checkAssertion,
+  checkRegistration,
+  type Expectation,
+  ResponseCheckError,
+} from './verify';
+
+export interface CredentialStore {
+  get(rpId: string, id: string): Promise<CredentialRecord | undefined>;
+  put(record: CredentialRecord): Promise<void>;
+}
+
+export interface SessionDeps {
+  host: HostConnection;
+  extensionId: string;
+  getAllFrames(tabId: number): Promise<FrameLike[] | null | undefined>;
+  siteMode(origin: string): Promise<BridgeMode>;
+  credentials: CredentialStore;
+  prompts: PinPrompts;
+  /** Delay before "touch your key" opens a window of its own (a key touched at once needs none). */
+  touchPromptDelayMs?: number;
+  /** Outcome log line (request id, operation, outcome: never options, PINs or key material). */
+  log?: (line: string) => void;
+}
+
+class Refusal extends Error {
+  constructor(
+    readonly domName: BridgeErrorName,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** DOMException names the page may see for a host error name. */
+function pageErrorName(hostName: string): BridgeErrorName {
+  switch (hostName) {
+    case 'NotAllowedError':
+    case 'InvalidStateError':
+    case 'SecurityError':
+    case 'NotSupportedError':
+    case 'ConstraintError':
+    case 'UnknownError':
+      return hostName;
+    case 'AbortError':
+      return 'NotAllowedError';
+    default:
+      return 'UnknownError';
+  }
+}
+
+export function serveRelayPort(port: RuntimePortLike, sender: SenderLike, deps: SessionDeps): void {
+  let started = false;
+  let finished = false;
+  let cancel: (() => void) | null = null;
+  const reply = (message: BridgeReply) => {
+    if (finished) return;
+    if (message.t !== 'ack') finished = true;
+    try {
+      port.postMessage(message);
+    } catch {
+      // the page went away
+    }
+  };
+  port.onMessage.addListener((raw) => {
+    const parsed = v.safeParse(RelayToBackgroundSchema, raw);
+    if (!parsed.success) return;
+    const message = parsed.output;
+    if (message.t === 'cancel') {
+      cancel?.();
+      return;
+    }
+    if (started) return;
+    started = true;
+    void run(message, sender, deps, reply, (fn) => {
+      cancel = fn;
+    });
+  });
+  port.onDisconnect.addListener(() => {
+    cancel?.();
+    finished = true;
+  });
+}
+
+async function run(
+  request: Extract<RelayToBackground, { t: 'request' }>,
+  sender: SenderLike,
+  deps: SessionDeps,
+  reply: (message: BridgeReply) => void,
+  onCancel: (fn: () => void) => void,
+): Promise<void> {
+  const log = deps.log ?? (() => {});
+  let caller: Caller;
+  let rpId: string;
+  let options: Record<string, unknown>;
+  try {
+    caller = await resolveCaller(sender, deps.extensionId, deps.getAllFrames);
+    const mode = await deps.siteMode(caller.origin);
+    if (mode === 'off') {
+      reply({ t: 'handback', reason: `the security-key bridge is off for ${caller.origin}.` });
+      return;
+    }
+    ({ rpId, options } = checkRequest(request, caller));
+  } catch (error) {
+    if (error instanceof CallerError || error instanceof Refusal) {
+      log(`refused ${request.op}: ${error.domName}`);
+      reply({ t: 'error', name: error.domName, message: error.message });
+      return;
+    }
+    if (error instanceof DOMException && error.name === 'SecurityError') {
+      log(`refused ${request.op}: SecurityError`);
+      reply({ t: 'error', name: 'SecurityError', message: error.message });
+      return;
+    }
+    reply({ t: 'error', name: 'UnknownError', message: 'The request could not be checked.' });
+    return;
+  }
+
+  try {
+    await deps.host.ensureHello();
+  } catch (error) {
+    const reason = error instanceof HostUnavailableError ? error.message : 'the native host did not answer.';
+    log(`handback ${request.op}: host unavailable`);
+    reply({ t: 'handback', reason });
+    return;
+  }
+
+  const crossOrigin = !caller.sameOriginWithAncestors;
+  const expectation: Expectation = {
+    origin: caller.origin,
+    crossOrigin,
+    challenge: options.challenge as string,
+    rpId,
+    userVerificationRequired:
+      (request.op === 'create'
+        ? (options.authenticatorSelection as { userVerification?: string } | undefined)?.userVerification
+        : (options.userVerification as string | undefined)) === 'required',
+  };
+  if (crossOrigin) expectation.topOrigin = caller.topOrigin;
+
+  let prompt: PinPrompt | null = null;
+  let touchTimer: ReturnType<typeof setTimeout> | undefined;
+  let hostId = '';
+  const cancelHost = () => {
+    if (hostId) deps.host.notify({ type: 'cancel', id: hostId });
+  };
+  const onEvent = (event: HostEvent) => {
+    prompt ??= deps.prompts.create(
+      { origin: caller.origin, rpId, op: request.op },
+      {
+        onPin: (pin) => deps.host.notify({ type: 'pin', id: hostId, pin }),
+        onCancel: () => {
+          cancelHost();
+          finish({ t: 'error', name: 'NotAllowedError', message: 'The user cancelled the request.' });
+        },
+      },
+    );
+    const p = prompt;
+    switch (event.event) {
+      case 'pin-required':
+        clearTimeout(touchTimer);
+        p.show({ kind: 'pin', reason: event.reason, retries: event.retries, invalid: false });
+        return;
+      case 'pin-invalid':
+        p.show({ kind: 'pin', reason: 'verify', retries: event.retries, invalid: true });
+        return;
+      case 'touch':
+        if (p.isOpen) p.update({ kind: 'touch' });
+        else {
+          clearTimeout(touchTimer);
+          touchTimer = setTimeout(() => p.show({ kind: 'touch' }), deps.touchPromptDelayMs ?? 400);
+        }
+        return;
+    }
+  };
+
+  let done = false;
+  const timer = setTimeout(() => {
+    cancelHost();
+    finish({
+      t: 'error',
+      name: 'NotAllowedError',
+      message: 'The operation either timed out or was not allowed.',
+    });
+  }, request.timeout);
+  function finish(message: BridgeReply, promptError?: string): void {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    clearTimeout(touchTimer);
+    prompt?.close(promptError);
+    log(`${hostId} ${request.op}: ${message.t === 'error' ? message.name : message.t}`);
+    reply(message);
+  }
+  onCancel(() => {
+    cancelHost();
+    finish({ t: 'error', name: 'AbortError', message: 'The operation was aborted.' });
+  });
+
+  const body: Record<string, unknown> & { type: string } = {
+    type: request.op === 'create' ? 'webauthn.create' : 'webauthn.get',
+    origin: caller.origin,
+    options,
+  };
+  if (crossOrigin) body.topOrigin = caller.topOrigin;
+  const sent = deps.host.request(body, onEvent);
+  hostId = sent.id;
+  let outcome: Awaited<typeof sent.done>;
+  try {
+    outcome = await sent.done;
+  } catch (error) {
+    const reason = error instanceof HostUnavailableError ? error.message : 'the native host failed.';
+    if (!done)
+      finish({ t: 'error', name: 'NotAllowedError', message: `Security-key bridge: ${reason}` }, reason);
+    return;
+  }
+  if (done) return;
+  if (!outcome.ok) {
+    if (outcome.error.name === 'DeviceError' && !prompt) {
+      // No key the host can use, and nothing shown yet: the browser may still serve it.
+      done = true;
+      clearTimeout(timer);
+      log(`${hostId} ${request.op}: handback (DeviceError)`);
+      reply({
+        t: 'handback',
+        reason: `the native host found no usable security key (${outcome.error.message}).`,
+      });
+      return;
+    }
+    const name = pageErrorName(outcome.error.name);
+    finish({ t: 'error', name, message: outcome.error.message }, outcome.error.message);
+    return;
+  }
+  try {
+    if (request.op === 'create') {
+      const parsed = v.safeParse(HostResultSchemas['webauthn.create'], outcome.result);
+      if (!parsed.success) throw new ResponseCheckError('the host returned a malformed registration');
+      const checked = await checkRegistration(parsed.output, expectation);
+      await deps.credentials.put(checked.record).catch(() => undefined);
+      finish({ t: 'created', credential: checked.response });
+    } else {
+      const parsed = v.safeParse(HostResultSchemas['webauthn.get'], outcome.result);
+      if (!parsed.success) throw new ResponseCheckError('the host returned a malformed assertion');
+      const allowed = ((options.allowCredentials as Array<{ id: string }> | undefined) ?? []).map(
+        (d) => d.id,
+      );
+      const known = await deps.credentials.get(rpId, parsed.output.rawId).catch(() => undefined);
+      const checked = await checkAssertion(parsed.output, expectation, allowed, known);
+      finish({ t: 'got', credential: checked });
+    }
+  } catch (error) {
+    const message =
+      error instanceof ResponseCheckError
+        ? `The security key's response failed verification: ${error.message}`
+        : "The security key's response could not be checked.";
+    finish({ t: 'error', name: 'NotAllowedError', message }, message);
+  }
+}
+
+/** Browser-side checks before any host call. Throws Refusal, or the SecurityError validateRpId throws. */
+function checkRequest(
+  request: Extract<RelayToBackground, { t: 'request' }>,
+  caller: Caller,
+): { rpId: string; options: Record<string, unknown> } {
+  if (!request.frame.isSecureContext) throw new Refusal('SecurityError', 'WebAuthn needs a secure context.');
+  if (!caller.sameOriginWithAncestors) {
+    const allowed = request.frame.permissions?.[request.op] === true;
+    if (!allowed) {
+      throw new Refusal(
+        'NotAllowedError',
+        `A cross-origin frame needs the publickey-credentials-${request.op} permission policy.`,
+      );
+    }
+    if (request.op === 'create' && request.frame.userActivation !== true) {
+      throw new Refusal(
+        'NotAllowedError',
+        'A cross-origin frame may create a credential only after a user gesture.',
+      );
+    }
+  }
+  if (request.op === 'create') {
+    const parsed = v.safeParse(PublicKeyCredentialCreationOptionsJSONSchema, request.options);
+    if (!parsed.success) throw new Refusal('TypeError', `Invalid options: ${parsed.issues[0].message}`);
+    const rpId = validateRpId(caller.origin, parsed.output.rp.id);
+    return { rpId, options: { ...parsed.output, rp: { ...parsed.output.rp, id: rpId } } };
+  }
+  const parsed = v.safeParse(PublicKeyCredentialRequestOptionsJSONSchema, request.options);
+  if (!parsed.success) throw new Refusal('TypeError', `Invalid options: ${parsed.issues[0].message}`);
+  const rpId = validateRpId(caller.origin, parsed.output.rpId);
+  return { rpId, options: { ...parsed.output, rpId } };
+}
