@@ -31,6 +31,12 @@ describe('base32Decode', () => {
     expect(base32Decode('mzxw6yq=')).toEqual(ascii('foob'));
   });
 
+  it('returns bytes that own their buffer', () => {
+    const bytes = base32Decode('JBSWY3DPEHPK3PXP');
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(10);
+  });
+
   it('ignores leftover bits in the last character, as authenticator apps do', () => {
     // 'Q' and 'R' differ only in the lowest bit, which "foob" (32 bits in 7 characters) does not use.
     expect(base32Decode('MZXW6YR')).toEqual(ascii('foob'));

@@ -22,7 +22,9 @@ export function accountFromMigrationEntry(entry: MigrationOtpParameters, positio
       type,
       ...(issuer === undefined ? {} : { issuer }),
       account,
-      secret: entry.secret,
+      // A copy: the decoder hands out views into the whole payload, and a view would carry every
+      // other account's secret along wherever this one is stored, cloned or posted.
+      secret: entry.secret.slice(),
       algorithm: algorithm(entry.algorithm),
       digits: digits(entry.digits),
       period: DEFAULT_PERIOD,

@@ -55,6 +55,13 @@ describe('parseMigrationUri: published sample exports', () => {
     });
   });
 
+  it('gives each account a secret of its own, not a view into the whole payload', () => {
+    for (const a of parseMigrationUri(FOUR).accounts) {
+      expect(a.secret.byteOffset).toBe(0);
+      expect(a.secret.buffer.byteLength).toBe(a.secret.length);
+    }
+  });
+
   it('reads four accounts from one code', () => {
     expect(parseMigrationUri(FOUR).accounts).toEqual([
       totp('ACME Co', 'john@example.com', 'NHCKM5GMIOZIHAXDK2O5O4Q3ECNUSUW2'),
