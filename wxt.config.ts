@@ -39,6 +39,9 @@ export default defineConfig({
       'tabs',
     ],
     host_permissions: ['<all_urls>'],
+    // Chrome reads enforced settings (storage.managed) against this schema, generated from the settings
+    // schema by extension/settings/generate-cli.ts. Firefox takes policy from policies.json instead.
+    ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed_schema.json' } }),
     browser_specific_settings:
       browser === 'firefox'
         ? { gecko: { id: EXTENSION_IDS.firefox, strict_min_version: '128.0' } }
