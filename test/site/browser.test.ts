@@ -224,4 +224,35 @@ describe('demo site in Chromium', () => {
       userVerified: false,
     });
   });
+
+  it('falls back to hand-built options and credential JSON when the browser lacks the L3 JSON methods', async () => {
+    await page.evaluateOnNewDocument(() => {
+      const pkc = PublicKeyCredential as unknown as Record<string, unknown>;
+      delete pkc.parseCreationOptionsFromJSON;
+      delete pkc.parseRequestOptionsFromJSON;
+      delete (PublicKeyCredential.prototype as unknown as Record<string, unknown>).toJSON;
+    });
+    const user = newUser();
+    site.state.addUser(user);
+    const cdp = await page.createCDPSession();
+    await addAuthenticator(cdp, true);
+    await signInAs(user);
+    expect(await page.evaluate(() => typeof PublicKeyCredential.prototype.toJSON)).toBe('undefined');
+    await page.waitForSelector('.enroll-factor-row[data-se="webauthn"] a.button');
+    await page.click('.enroll-factor-row[data-se="webauthn"] a.button');
+    await page.waitForSelector('form.enroll-webauthn input[type="submit"]');
+    await page.click('form.enroll-webauthn input[type="submit"]');
+    await page.waitForSelector('.enroll-factor-row[data-se="webauthn"] [data-se="factor-enrolled"]');
+    expect(site.state.lastEvent('webauthn-register', user)).toMatchObject({ ok: true });
+    expect(site.state.credentials(user)[0]?.transports).toEqual(['usb']);
+    await page.click('.enroll-choices input[type="submit"]');
+    await page.waitForSelector('#sign-out');
+    await page.click('#sign-out');
+    await page.waitForSelector('#okta-signin-username');
+    await page.type('#okta-signin-username', user);
+    await page.type('#okta-signin-password', DEMO_PASSWORD);
+    await page.click('#okta-signin-submit');
+    await page.waitForSelector('#signed-in');
+    expect(site.state.lastEvent('webauthn-authenticate', user)).toMatchObject({ ok: true });
+  });
 });

@@ -189,6 +189,21 @@ describe('demo site: TOTP enrolment and sign-in', () => {
     expect(site.state.signedIn(user)).toBe(true);
   });
 
+  it('can deliver the QR code inline as a data: URL', async () => {
+    site.state.settings.qrImage = 'data-url';
+    try {
+      const user = newUser();
+      const { secret, scan } = await enrolUpToActivation(user);
+      const src = scan.$('img.qrcode-image')!.getAttribute('src')!;
+      expect(src.startsWith('data:image/png;base64,')).toBe(true);
+      const image = PNG.sync.read(Buffer.from(src.slice('data:image/png;base64,'.length), 'base64'));
+      const decoded = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
+      expect(new URL(decoded!.data).searchParams.get('secret')).toBe(secret);
+    } finally {
+      site.state.settings.qrImage = 'png-route';
+    }
+  });
+
   it('"Refresh code" issues a new secret and QR code', async () => {
     const user = newUser();
     const { secret, scan } = await enrolUpToActivation(user);
