@@ -67,7 +67,7 @@ describe('round trips with @simplewebauthn/server', () => {
             expectedChallenge: toBase64Url(authChallenge),
             expectedOrigin: origin,
             expectedRPID: rpId,
-            credential: { id: ours.credentialId, publicKey: ours.publicKey, counter: 0 },
+            credential: { id: ours.credentialId, publicKey: new Uint8Array(ours.publicKey), counter: 0 },
           });
           expect(theirAuth.verified).toBe(true);
           const ourAuth = await verifyAuthentication({
