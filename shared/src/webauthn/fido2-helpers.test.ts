@@ -72,7 +72,7 @@ describe('fido2-helpers registration vectors', () => {
   ])('%s verifies as %s', async (name, fmt, type) => {
     const msg = helpers.server[name]!;
     const result = await verifyRegistration({
-      response: l3(msg) as RegistrationResponseInput,
+      response: l3(msg) as unknown as RegistrationResponseInput,
       ...expectations(msg.response.clientDataJSON!),
     });
     expect(result.fmt).toBe(fmt);
@@ -83,7 +83,7 @@ describe('fido2-helpers registration vectors', () => {
   it('the android-safetynet vector (pre-L3 client data: no type, bare-host origin) is refused', async () => {
     const msg = helpers.server.challengeResponseAttestationSafetyNetMsgB64Url!;
     const err = await verifyRegistration({
-      response: l3(msg) as RegistrationResponseInput,
+      response: l3(msg) as unknown as RegistrationResponseInput,
       expectedChallenge: 'AAAA',
       expectedOrigin: 'https://webauthn.org',
       expectedRpId: 'webauthn.org',
@@ -102,7 +102,7 @@ describe('fido2-helpers assertion vectors', () => {
     const { userHandle: _ignored, ...response } = msg.response;
     const publicKey = coseFromPem(helpers.lib[keyName], alg);
     const result = await verifyAuthentication({
-      response: l3({ ...msg, response }) as AuthenticationResponseInput,
+      response: l3({ ...msg, response }) as unknown as AuthenticationResponseInput,
       credential: { id: canon(msg.rawId), publicKey, signCount: 0 },
       ...expectations(msg.response.clientDataJSON!),
     });
