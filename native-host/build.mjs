@@ -1,12 +1,13 @@
 // Bundles the native host with esbuild into native-host/dist/, keeping node-hid (a native addon)
 // external, and writes the executable launcher native-host/dist/mfa-bridge-host.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'dist');
+rmSync(join(out, 'chunks'), { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const { version } = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8'));
 
@@ -18,6 +19,9 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
+  // Code the `hello` path does not need (CBOR, COSE, RP ID rules, CLI) loads on first use.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   external: ['node-hid'],
   tsconfig: join(here, '..', 'tsconfig.json'),
   banner: {

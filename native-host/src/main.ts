@@ -3,9 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type CliContext, runDevices, runDoctor, runInstall, runUninstall, USAGE } from './cli.js';
 import { createLogger } from './messaging/log.js';
-import { runNativeMessaging } from './native.js';
 import { transportFromEnvironment } from './transport/index.js';
 
 const VERSION = process.env.MFA_BRIDGE_BUILD_VERSION ?? '0.0.0-dev';
@@ -29,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
   if (startedByBrowser(argv)) {
     const transport = transportFromEnvironment();
     const log = createLogger(process.env.MFA_BRIDGE_LOG);
+    const { runNativeMessaging } = await import('./native.js');
     return runNativeMessaging({ transport, version: VERSION, log });
   }
   const { values, positionals } = parseArgs({
@@ -46,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
     },
   });
+  const { runDevices, runDoctor, runInstall, runUninstall, USAGE } = await import('./cli.js');
   const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
   if (values.version) {
     io.out(`${VERSION}\n`);
@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     io.out(USAGE);
     return command === undefined && !values.help ? 2 : 0;
   }
-  const ctx: CliContext = {
+  const ctx: import('./cli.js').CliContext = {
     io,
     transport: () => transportFromEnvironment(values.transport),
     hostPath: resolve(values['host-path'] ?? defaultHostPath()),

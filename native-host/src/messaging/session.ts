@@ -10,7 +10,8 @@ import {
 } from '@shared/protocol/index.js';
 import * as v from 'valibot';
 import type { CeremonyContext } from '../ceremony/context.js';
-import { type AbortReason, createCredential, getAssertion, openKey, toHostError } from '../ceremony/index.js';
+import type { openKey as OpenKeyFn } from '../ceremony/device.js';
+import type { AbortReason } from '../ceremony/errors.js';
 import type { Transport } from '../transport/types.js';
 import { type Logger, silentLogger } from './log.js';
 
@@ -158,19 +159,26 @@ export class HostSession {
         const timer = setTimeout(() => this.abortPending(pending, 'timeout'), timeoutMs);
         const started = Date.now();
         const ctx = this.context(pending);
-        const work: Promise<unknown> =
-          req.type === 'devices'
-            ? this.devices(pending.abort.signal)
-            : req.type === 'webauthn.create'
-              ? createCredential(req, ctx)
-              : getAssertion(req, ctx);
+        // The ceremony code (CBOR, COSE, RP ID rules) loads on the first key operation, not at start-up.
+        const ceremony = import('../ceremony/index.js');
+        const work: Promise<unknown> = ceremony.then(
+          (c): Promise<unknown> =>
+            req.type === 'devices'
+              ? this.devices(c.openKey, pending.abort.signal)
+              : req.type === 'webauthn.create'
+                ? c.createCredential(req, ctx)
+                : c.getAssertion(req, ctx),
+        );
         void work
           .then(
             (result) => {
               this.log({ id: req.id, type: req.type, outcome: 'ok', ms: Date.now() - started });
               this.reply(req.id, result);
             },
-            (err: unknown) => this.fail(req.id, toHostError(err, pending.reason), req.type),
+            async (err: unknown) => {
+              const { toHostError } = await ceremony;
+              this.fail(req.id, toHostError(err, pending.reason), req.type);
+            },
           )
           .finally(() => {
             clearTimeout(timer);
@@ -208,7 +216,7 @@ export class HostSession {
     };
   }
 
-  private async devices(signal: AbortSignal): Promise<DeviceInfo[]> {
+  private async devices(openKey: typeof OpenKeyFn, signal: AbortSignal): Promise<DeviceInfo[]> {
     const transport = this.options.transport;
     const out: DeviceInfo[] = [];
     for (const d of await transport.list()) {
