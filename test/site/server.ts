@@ -690,7 +690,13 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', origin);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      send(res, 400, 'Bad request target', 'text/plain; charset=utf-8');
+      return;
+    }
     const cookies = parseCookies(req.headers.cookie);
     const setCookies: string[] = [];
     let session = state.sessions.get(cookies.get(SESSION_COOKIE) ?? '');
@@ -724,7 +730,8 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof HttpError ? error.message : 'Internal error';
-      if (!(error instanceof HttpError)) console.error('demo site: internal error', error);
+      if (!(error instanceof HttpError))
+        console.error('demo site: internal error:', error instanceof Error ? error.stack : error);
       if (res.headersSent) {
         res.destroy();
         return;
@@ -747,7 +754,11 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
     });
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    void onRequest(req, res);
+    onRequest(req, res).catch(() => {
+      // Last resort: never let one request take the site (and the test run) down.
+      if (!res.headersSent) send(res, 500, 'Internal error', 'text/plain; charset=utf-8');
+      else res.destroy();
+    });
   };
 
   let port: number;
