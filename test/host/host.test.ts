@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AuthenticationResponseJSONSchema, RegistrationResponseJSONSchema } from '@shared/protocol/index.js';
+import { type StoredCredential, verifyAuthentication, verifyRegistration } from '@shared/webauthn/index.js';
 import {
   type AuthenticationResponseJSON,
   type RegistrationResponseJSON,
@@ -11,6 +13,7 @@ import {
   verifyRegistrationResponse,
   type WebAuthnCredential,
 } from '@simplewebauthn/server';
+import * as v from 'valibot';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   startVirtualKey,
@@ -75,7 +78,12 @@ async function register(
   id: string,
   over: Record<string, unknown> = {},
   pin?: string,
-): Promise<{ credential: WebAuthnCredential; response: RegistrationResponseJSON; uv: boolean }> {
+): Promise<{
+  credential: WebAuthnCredential;
+  stored: StoredCredential;
+  response: RegistrationResponseJSON;
+  uv: boolean;
+}> {
   const { challenge, options } = createOptions(over);
   h.send({ id, type: 'webauthn.create', origin: ORIGIN, options });
   if (pin !== undefined) {
@@ -94,8 +102,21 @@ async function register(
     requireUserVerification: pin !== undefined,
   });
   expect(verified.verified).toBe(true);
+  // The shared WebAuthn core agrees.
+  const core = await verifyRegistration({
+    // The reply matches the protocol's own schema, which is what the extension validates.
+    response: v.parse(RegistrationResponseJSONSchema, response),
+    expectedChallenge: challenge,
+    expectedOrigin: ORIGIN,
+    expectedRpId: RP_ID,
+    requireUserVerification: pin !== undefined,
+  });
+  expect(core.credentialId).toBe(response.id);
+  expect(core.fmt).toBe('packed');
+  expect(core.attestationType).toBe('self');
   return {
     credential: verified.registrationInfo!.credential,
+    stored: { id: core.credentialId, publicKey: core.publicKey, signCount: core.signCount },
     response,
     uv: verified.registrationInfo!.userVerified,
   };
@@ -104,7 +125,7 @@ async function register(
 async function authenticate(
   h: HostProcess,
   id: string,
-  credential: WebAuthnCredential,
+  { credential, stored }: { credential: WebAuthnCredential; stored: StoredCredential },
   over: Record<string, unknown> = {},
   pin?: string,
 ) {
@@ -129,6 +150,15 @@ async function authenticate(
     requireUserVerification: pin !== undefined,
   });
   expect(verified.verified).toBe(true);
+  const core = await verifyAuthentication({
+    response: v.parse(AuthenticationResponseJSONSchema, response),
+    expectedChallenge: challenge,
+    expectedOrigin: ORIGIN,
+    expectedRpId: RP_ID,
+    credential: stored,
+    requireUserVerification: pin !== undefined,
+  });
+  expect(core.signCount).toBe(verified.authenticationInfo.newCounter);
   return { response, verified };
 }
 
@@ -167,9 +197,9 @@ describe('native host over the UDP wire', () => {
       response: { publicKeyAlgorithm: -7, transports: ['usb'] },
     });
     expect(reg.response.response.publicKey).toBeTruthy();
-    const first = await authenticate(h, 'g1', reg.credential);
+    const first = await authenticate(h, 'g1', reg);
     expect(first.verified.authenticationInfo.newCounter).toBe(1);
-    const second = await authenticate(h, 'g2', reg.credential);
+    const second = await authenticate(h, 'g2', reg);
     expect(second.verified.authenticationInfo.newCounter).toBe(2);
   });
 
@@ -177,13 +207,7 @@ describe('native host over the UDP wire', () => {
     const { host: h } = await setup({ pin: '1234' });
     const reg = await register(h, 'c1', {}, '1234');
     expect(reg.uv).toBe(true);
-    const { verified } = await authenticate(
-      h,
-      'g1',
-      reg.credential,
-      { userVerification: 'required' },
-      '1234',
-    );
+    const { verified } = await authenticate(h, 'g1', reg, { userVerification: 'required' }, '1234');
     expect(verified.authenticationInfo.userVerified).toBe(true);
   });
 
@@ -191,7 +215,7 @@ describe('native host over the UDP wire', () => {
     const { host: h } = await setup();
     const reg = await register(h, 'c1', { pubKeyCredParams: [{ type: 'public-key', alg: -8 }] });
     expect(reg.response.response.publicKeyAlgorithm).toBe(-8);
-    await authenticate(h, 'g1', reg.credential);
+    await authenticate(h, 'g1', reg);
   });
 
   it('sets a PIN when the RP requires user verification and the key has none', async () => {
@@ -393,7 +417,7 @@ describe('native host over the UDP wire', () => {
     const { host: h } = await setup();
     const reg = await register(h, 'c1');
     const decoys = Array.from({ length: 12 }, () => ({ type: 'public-key', id: b64u(randomBytes(32)) }));
-    const { response } = await authenticate(h, 'g1', reg.credential, {
+    const { response } = await authenticate(h, 'g1', reg, {
       allowCredentials: [...decoys, { type: 'public-key', id: reg.credential.id }],
     });
     expect(response.id).toBe(reg.credential.id);
@@ -427,7 +451,7 @@ describe('native host over the UDP wire', () => {
   it('works with a CTAP 2.0 key (getPinToken without permissions, PIN protocol 1)', async () => {
     const { host: h } = await setup({ ctapVersion: '2.0', pinProtocols: [1], pin: '5555' });
     const reg = await register(h, 'c1', {}, '5555');
-    await authenticate(h, 'g1', reg.credential, { userVerification: 'required' }, '5555');
+    await authenticate(h, 'g1', reg, { userVerification: 'required' }, '5555');
   });
 });
 
