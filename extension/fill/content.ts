@@ -146,7 +146,7 @@ export class MfaController {
       await this.handle(p);
     } catch (e) {
       const msg = e instanceof FillClientError ? e.message : 'Something went wrong.';
-      this.panel.show('warn', msg, [], p.inputs[0] ?? null);
+      this.panel.show('warn', msg, [], p.inputs[0] ?? null, 'error');
     } finally {
       this.busy = false;
     }
@@ -167,6 +167,7 @@ export class MfaController {
         `This page (${host}) is not ${q.activation.lookalikeOf}.\nmfa-bridge does not fill codes on other sites.`,
         [],
         anchor,
+        'lookalike',
       );
       return;
     }
@@ -199,11 +200,12 @@ export class MfaController {
         },
       ],
       anchor,
+      'unlock',
     );
   }
 
   private async waitForUnlock(): Promise<void> {
-    this.panel.show('info', 'Waiting for mfa-bridge to be unlocked…');
+    this.panel.show('info', 'Waiting for mfa-bridge to be unlocked…', [], null, 'unlocking');
     const until = Date.now() + UNLOCK_WAIT_MS;
     while (!this.stopped && Date.now() < until) {
       await new Promise((r) => setTimeout(r, UNLOCK_POLL_MS));
@@ -232,7 +234,7 @@ export class MfaController {
             void this.call({ type: 'fill.enrol', secret })
               .then(() => {
                 this.saved.add(secret);
-                this.panel.flash('ok', 'Saved. The code will be filled on the next step.');
+                this.panel.flash('ok', 'Saved. The code will be filled on the next step.', 'saved');
                 if (p.inputs.length) {
                   this.handled = null;
                   this.schedule();
@@ -244,13 +246,21 @@ export class MfaController {
                   this.saved.add(secret);
                   this.handled = null;
                   this.schedule();
-                } else this.panel.show('warn', e instanceof Error ? e.message : 'Could not save.');
+                } else
+                  this.panel.show(
+                    'warn',
+                    e instanceof Error ? e.message : 'Could not save.',
+                    [],
+                    null,
+                    'error',
+                  );
               });
           },
         },
         { label: 'Not now', run: () => this.panel.hide() },
       ],
       p.inputs[0] ?? null,
+      'save',
     );
   }
 
@@ -258,7 +268,13 @@ export class MfaController {
     const anchor = p.inputs[0]!;
     if (q.accounts.length === 0) {
       if (q.activation.profile === 'iamconnected')
-        this.panel.show('info', `No authenticator in mfa-bridge is set up for ${host}.`, [], anchor);
+        this.panel.show(
+          'info',
+          `No authenticator in mfa-bridge is set up for ${host}.`,
+          [],
+          anchor,
+          'no-account',
+        );
       return;
     }
     const clockNote =
@@ -279,6 +295,7 @@ export class MfaController {
           },
         })),
         anchor,
+        'choose',
       );
       return;
     }
@@ -293,6 +310,7 @@ export class MfaController {
       `Fill the code for ${account.name}?${clockNote}`,
       [{ label: 'Fill code', primary: true, run: () => void this.fill(p, account.id, q) }],
       anchor,
+      'fill',
     );
   }
 
@@ -301,11 +319,17 @@ export class MfaController {
       const { code } = await this.call({ type: 'fill.code', accountId });
       const r = await fillCode(p, code);
       if (!r.ok) {
-        this.panel.show('warn', `The code could not be filled (${r.reason}).`, [], p.inputs[0] ?? null);
+        this.panel.show(
+          'warn',
+          `The code could not be filled (${r.reason}).`,
+          [],
+          p.inputs[0] ?? null,
+          'fill-failed',
+        );
         return;
       }
       const clockNote = q.clock?.warn ? ` (clock ${q.clock.compensated ? 'corrected' : 'off'})` : '';
-      this.panel.flash('ok', `Code filled${clockNote}.`);
+      this.panel.flash('ok', `Code filled${clockNote}.`, 'filled');
       if (q.autoSubmit && p.submit?.isConnected) p.submit.click();
     } catch (e) {
       this.panel.show(
@@ -313,6 +337,7 @@ export class MfaController {
         e instanceof Error ? e.message : 'Could not fill the code.',
         [],
         p.inputs[0] ?? null,
+        'error',
       );
     }
   }

@@ -36,9 +36,17 @@ export class Panel {
   constructor(private readonly doc: Document) {}
 
   /** Shows a message with buttons beside `anchor` (or at the bottom right). Replaces any earlier one. */
-  show(tone: PanelTone, text: string, actions: PanelAction[] = [], anchor: Element | null = null): void {
+  show(
+    tone: PanelTone,
+    text: string,
+    actions: PanelAction[] = [],
+    anchor: Element | null = null,
+    state: string = tone,
+  ): void {
     this.ensure();
     this.anchor = anchor;
+    // What the panel is about (no text, no secret): lets tests and page-level diagnostics see the state.
+    this.host!.setAttribute('data-mfa-bridge', state);
     const root = this.root!;
     root.replaceChildren();
     const style = this.doc.createElement('style');
@@ -75,8 +83,8 @@ export class Panel {
   }
 
   /** Shows a short message that goes away by itself. */
-  flash(tone: PanelTone, text: string, ms = 2500): void {
-    this.show(tone, text, [], this.anchor);
+  flash(tone: PanelTone, text: string, state: string, ms = 2500): void {
+    this.show(tone, text, [], this.anchor, state);
     const host = this.host;
     setTimeout(() => {
       if (this.host === host && this.root?.querySelector('button') === null) this.hide();
@@ -99,7 +107,6 @@ export class Panel {
   private ensure(): void {
     if (this.host?.isConnected) return;
     this.host = this.doc.createElement('mfa-bridge-ui');
-    this.host.setAttribute('data-mfa-bridge', '');
     this.root = this.host.attachShadow({ mode: 'closed' });
     (this.doc.body ?? this.doc.documentElement).append(this.host);
     this.doc.defaultView?.addEventListener('scroll', this.reposition, true);
