@@ -1,10 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type * as Core from '../../shared/src/index.js';
 import {
   type AuthenticationResponseInput,
   fromBase64Url,
@@ -15,8 +10,15 @@ import {
   verifyRegistration,
 } from '../../shared/src/index.js';
 import { type ChromiumSession, launchChromium } from '../support/chromium';
-import { ROOT } from '../support/paths';
-import { freeTcpPort } from '../support/ports';
+import {
+  buildCoreBundle,
+  type CoreGlobal,
+  L3_VECTORS,
+  runL3VectorsInPage,
+  runSmallChecksInPage,
+  SMALL_CHECKS_EXPECTED,
+  serveCore,
+} from './support/page-core';
 
 /**
  * Real browser, real authenticator model: Chromium's CDP virtual authenticator (CTAP2, USB, resident
@@ -24,42 +26,14 @@ import { freeTcpPort } from '../support/ports';
  * bundled for the browser by esbuild, inside the page itself (proving it needs no Node built-ins).
  */
 
-type Json = Record<string, unknown>;
-type CoreGlobal = { mfaCore: typeof Core };
-
 let session: ChromiumSession;
-let server: Server;
+let served: { origin: string; close(): Promise<void> };
 let page: Page;
 let origin: string;
-let bundle: string;
-
-const vectors = JSON.parse(
-  readFileSync(join(ROOT, 'shared/src/webauthn/__vectors__/webauthn-l3-test-vectors.json'), 'utf8'),
-) as { rpId: string; attestationRootCertificateHex: string; vectors: Json[] };
 
 beforeAll(async () => {
-  const result = await build({
-    entryPoints: [join(ROOT, 'test/webauthn-core/browser-entry.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    logLevel: 'silent',
-  });
-  bundle = result.outputFiles[0]!.text;
-  const port = await freeTcpPort();
-  origin = `http://localhost:${port}`;
-  server = createServer((req, res) => {
-    if (req.url === '/core.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(bundle);
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><title>webauthn core</title><script type="module" src="/core.js"></script>');
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  served = await serveCore(await buildCoreBundle());
+  origin = served.origin;
   session = await launchChromium({ extension: false, nativeHost: false });
   page = await session.browser.newPage();
   await page.goto(`${origin}/`);
@@ -80,7 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await session?.close();
-  await new Promise((r) => server?.close(r));
+  await served?.close();
 });
 
 async function create(
@@ -251,65 +225,10 @@ describe('Chromium virtual authenticator responses, verified by our core', () =>
 
 describe('the core inside Chromium (esbuild browser bundle, no Node built-ins)', () => {
   it('verifies the WebAuthn L3 vectors in the page (Ed448 reported unsupported: Chromium has no Ed448)', async () => {
-    const results = await page.evaluate(async (data) => {
-      const core = (globalThis as unknown as CoreGlobal).mfaCore;
-      const hex = (s: string) => new Uint8Array(s.match(/../g)!.map((b) => Number.parseInt(b, 16)));
-      const b64 = (s: string) => core.toBase64Url(hex(s));
-      const out: Record<string, string> = {};
-      for (const v of data.vectors as Array<Record<string, Record<string, string>> & { anchor: string }>) {
-        const r = v.registration!;
-        const a = v.authentication!;
-        const cd = core.parseClientDataJSON(hex(r.clientDataJSON!));
-        const originOpts = {
-          expectedOrigin: cd.origin,
-          ...(cd.topOrigin ? { expectedTopOrigin: cd.topOrigin } : {}),
-          ...(cd.crossOrigin && !cd.topOrigin ? { allowCrossOrigin: true } : {}),
-        };
-        const id = b64(r.credential_id!);
-        try {
-          const reg = await core.verifyRegistration({
-            response: {
-              id,
-              rawId: id,
-              type: 'public-key',
-              response: {
-                clientDataJSON: b64(r.clientDataJSON!),
-                attestationObject: b64(r.attestationObject!),
-              },
-            },
-            expectedChallenge: b64(r.challenge!),
-            expectedRpId: data.rpId,
-            requireUserVerification: false,
-            trustAnchors: [hex(data.attestationRootCertificateHex)],
-            ...originOpts,
-          });
-          await core.verifyAuthentication({
-            response: {
-              id,
-              rawId: id,
-              type: 'public-key',
-              response: {
-                clientDataJSON: b64(a.clientDataJSON!),
-                authenticatorData: b64(a.authenticatorData!),
-                signature: b64(a.signature!),
-              },
-            },
-            expectedChallenge: b64(a.challenge!),
-            expectedRpId: data.rpId,
-            requireUserVerification: false,
-            credential: { id, publicKey: reg.publicKey, signCount: 0 },
-            ...originOpts,
-          });
-          out[v.anchor] = 'ok';
-        } catch (e) {
-          out[v.anchor] = (e as { code?: string }).code ?? String(e);
-        }
-      }
-      return out;
-    }, vectors);
+    const results = await runL3VectorsInPage(page);
     const expected = Object.fromEntries(
-      vectors.vectors.map((v) => [
-        v.anchor as string,
+      L3_VECTORS.vectors.map((v) => [
+        v.anchor,
         v.anchor === 'sctn-test-vectors-packed-ed448' ? 'ALGORITHM_UNSUPPORTED' : 'ok',
       ]),
     );
@@ -317,45 +236,6 @@ describe('the core inside Chromium (esbuild browser bundle, no Node built-ins)',
   });
 
   it('CBOR, client data and RP ID rules behave the same in the page', async () => {
-    const r = await page.evaluate(() => {
-      const core = (globalThis as unknown as CoreGlobal).mfaCore;
-      const enc = core.encodeCtap(
-        new Map<unknown, unknown>([
-          ['b', 1],
-          [-1, new Uint8Array([9])],
-          [24, 'x'],
-        ]),
-      );
-      const hex = Array.from(enc, (b) => b.toString(16).padStart(2, '0')).join('');
-      const code = (f: () => unknown) => {
-        try {
-          f();
-          return 'ok';
-        } catch (e) {
-          return e instanceof DOMException ? e.name : ((e as { code?: string }).code ?? String(e));
-        }
-      };
-      return {
-        hex,
-        dup: code(() => core.decodeCtap(new Uint8Array([0xa2, 1, 1, 1, 2]))),
-        trailing: code(() => core.decodeCtap(new Uint8Array([0xa0, 0]))),
-        clientData: new TextDecoder().decode(
-          core.buildClientDataJSON({ type: 'webauthn.get', challenge: 'AQID', origin: 'https://a.example' }),
-        ),
-        rpOk: core.validateRpId('https://login.example.co.uk', 'example.co.uk'),
-        rpSuffix: code(() => core.validateRpId('https://foo.github.io', 'github.io')),
-        rpIp: code(() => core.validateRpId('https://127.0.0.1')),
-      };
-    });
-    expect(r).toEqual({
-      hex: 'a3181861782041096162' + '01',
-      dup: 'CBOR_DUPLICATE_KEY',
-      trailing: 'CBOR_TRAILING_BYTES',
-      clientData:
-        '{"type":"webauthn.get","challenge":"AQID","origin":"https://a.example","crossOrigin":false}',
-      rpOk: 'example.co.uk',
-      rpSuffix: 'SecurityError',
-      rpIp: 'SecurityError',
-    });
+    expect(await runSmallChecksInPage(page)).toEqual(SMALL_CHECKS_EXPECTED);
   });
 });
