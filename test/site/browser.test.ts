@@ -255,4 +255,31 @@ describe('demo site in Chromium', () => {
     await page.waitForSelector('#signed-in');
     expect(site.state.lastEvent('webauthn-authenticate', user)).toMatchObject({ ok: true });
   });
+
+  it('works with full page loads when single-page mode is off, and verifies direct (packed) attestation', async () => {
+    site.state.settings.spa = false;
+    try {
+      const user = newUser();
+      site.state.addUser(user);
+      const cdp = await page.createCDPSession();
+      await addAuthenticator(cdp, true);
+      await page.goto(site.url('/signin'));
+      await page.waitForSelector('#okta-signin-username');
+      await page.evaluate(() => {
+        (window as Window & { marker?: string }).marker = 'first-document';
+      });
+      await page.type('#okta-signin-username', user);
+      await page.type('#okta-signin-password', DEMO_PASSWORD);
+      await Promise.all([page.waitForNavigation(), page.click('#okta-signin-submit')]);
+      expect(await page.evaluate(() => (window as Window & { marker?: string }).marker)).toBeUndefined();
+      await page.waitForSelector('.enroll-factor-row[data-se="webauthn"] a.button');
+      await page.goto(site.url(`${ROUTES.enrollWebauthn}?attestation=direct`));
+      await page.waitForSelector('form.enroll-webauthn input[type="submit"]');
+      await page.click('form.enroll-webauthn input[type="submit"]');
+      await page.waitForSelector('.enroll-factor-row[data-se="webauthn"] [data-se="factor-enrolled"]');
+      expect(site.state.lastEvent('webauthn-register', user)).toMatchObject({ ok: true, fmt: 'packed' });
+    } finally {
+      site.state.settings.spa = true;
+    }
+  });
 });

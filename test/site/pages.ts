@@ -358,7 +358,7 @@ function webauthnStatus(): SafeHtml {
   return html`<div id="webauthn-status" data-se="webauthn-status" data-state="idle" hidden></div>`;
 }
 
-export function enrollWebauthnPage(ctx: PageContext, requestedUv: string | undefined): string {
+export function enrollWebauthnPage(ctx: PageContext, optionsRequest: Record<string, string>): string {
   const ids = new InputIds();
   const { t } = ctx;
   const form = oForm(ctx, ids, {
@@ -370,7 +370,7 @@ export function enrollWebauthnPage(ctx: PageContext, requestedUv: string | undef
 <div data-se="webauthn-waiting" class="okta-waiting-spinner hide"></div>
 ${webauthnStatus()}`,
     submit: { value: t.enroll },
-    attributes: html` data-webauthn="register" data-options-url="${ROUTES.registrationOptions}" data-verify-url="${ROUTES.registrationVerify}" data-uv="${requestedUv ?? ''}" data-not-supported="${t.webauthnNotSupported}"`,
+    attributes: html` data-webauthn="register" data-options-url="${ROUTES.registrationOptions}" data-verify-url="${ROUTES.registrationVerify}" data-options-request="${JSON.stringify(optionsRequest)}" data-not-supported="${t.webauthnNotSupported}"`,
   });
   return document(ctx, 'enroll-webauthn', widgetShell(ctx, form, 'webauthn', backLink(ctx)));
 }
@@ -378,7 +378,7 @@ ${webauthnStatus()}`,
 export function verifyWebauthnPage(
   ctx: PageContext,
   user: DemoUser,
-  requestedUv: string | undefined,
+  optionsRequest: Record<string, string>,
 ): string {
   const ids = new InputIds();
   const { t } = ctx;
@@ -391,7 +391,7 @@ export function verifyWebauthnPage(
     fields: html`<div data-se="webauthn-waiting" class="okta-waiting-spinner"></div>
 ${webauthnStatus()}`,
     submit: { value: t.retry, extraClass: 'retry-webauthn', hidden: true },
-    attributes: html` data-webauthn="authenticate" data-options-url="${ROUTES.authenticationOptions}" data-verify-url="${ROUTES.authenticationVerify}" data-uv="${requestedUv ?? ''}" data-not-supported="${t.webauthnNotSupported}"`,
+    attributes: html` data-webauthn="authenticate" data-options-url="${ROUTES.authenticationOptions}" data-verify-url="${ROUTES.authenticationVerify}" data-options-request="${JSON.stringify(optionsRequest)}" data-not-supported="${t.webauthnNotSupported}"`,
   });
   return document(
     ctx,

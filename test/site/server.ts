@@ -38,13 +38,13 @@ import {
   type Session,
   type SiteSettings,
   USERNAME_PATTERN,
-  type UserVerificationRequirement,
 } from './state.js';
 import { checkTotp, newTotpSecret, totpUri } from './totp.js';
 import {
   AuthenticationResponseSchema,
   authenticationOptions,
   effectiveUserVerification,
+  type OptionsRequest,
   OptionsRequestSchema,
   RegistrationResponseSchema,
   registrationOptions,
@@ -242,9 +242,20 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
     if (!sameToken(token, ctx.session.csrf)) throw new HttpError(403, ctx.page.t.sessionExpired);
   }
 
-  function requestedUv(url: URL): UserVerificationRequirement | undefined {
-    const uv = url.searchParams.get('uv');
-    return uv === 'required' || uv === 'preferred' || uv === 'discouraged' ? uv : undefined;
+  /** Ceremony preferences a page URL may carry (`?uv=`, `?attestation=`, `?rk=`), passed on to the options request. */
+  function ceremonyRequest(url: URL): OptionsRequest {
+    const pick = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
+      const value = url.searchParams.get(name);
+      return allowed.find((a) => a === value);
+    };
+    const request: OptionsRequest = {};
+    const uv = pick('uv', ['required', 'preferred', 'discouraged'] as const);
+    const attestation = pick('attestation', ['none', 'direct', 'enterprise'] as const);
+    const residentKey = pick('rk', ['required', 'preferred', 'discouraged'] as const);
+    if (uv) request.userVerification = uv;
+    if (attestation) request.attestation = attestation;
+    if (residentKey) request.residentKey = residentKey;
+    return request;
   }
 
   async function qrSource(user: DemoUser): Promise<string> {
@@ -473,7 +484,7 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
     if (path === ROUTES.enrollWebauthn && method === 'GET') {
       const user = enrollingUser(ctx);
       if (!user) return;
-      sendHtml(ctx, 200, enrollWebauthnPage(ctx.page, requestedUv(url)));
+      sendHtml(ctx, 200, enrollWebauthnPage(ctx.page, ceremonyRequest(url)));
       return;
     }
 
@@ -484,7 +495,7 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
         redirect(ctx, mfaStep(user));
         return;
       }
-      sendHtml(ctx, 200, verifyWebauthnPage(ctx.page, user, requestedUv(url)));
+      sendHtml(ctx, 200, verifyWebauthnPage(ctx.page, user, ceremonyRequest(url)));
       return;
     }
 
@@ -506,7 +517,7 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
       }
       const uv = effectiveUserVerification(parsed.output.userVerification, user, state.settings);
       const options = registering
-        ? await registrationOptions(state.settings, user, uv)
+        ? await registrationOptions(state.settings, user, uv, parsed.output)
         : await authenticationOptions(state.settings, user, uv);
       session.ceremony = {
         kind: registering ? 'registration' : 'authentication',

@@ -56,8 +56,17 @@ describe('demo site: security-key enrolment', () => {
     );
     expect(page.$('.enroll-webauthn input[type="submit"]')?.getAttribute('value')).toBe('Enroll');
     expect(page.$('#webauthn-status')?.getAttribute('data-state')).toBe('idle');
-    const uvPage = await client.get(`${ROUTES.enrollWebauthn}?uv=required`);
-    expect(uvPage.$('form.enroll-webauthn')?.getAttribute('data-uv')).toBe('required');
+    expect(form?.getAttribute('data-options-request')).toBe('{}');
+    const uvPage = await client.get(
+      `${ROUTES.enrollWebauthn}?uv=required&attestation=direct&rk=required&x=1`,
+    );
+    expect(JSON.parse(uvPage.$('form.enroll-webauthn')?.getAttribute('data-options-request') ?? '')).toEqual({
+      userVerification: 'required',
+      attestation: 'direct',
+      residentKey: 'required',
+    });
+    const junk = await client.get(`${ROUTES.enrollWebauthn}?uv=always&rk=`);
+    expect(junk.$('form.enroll-webauthn')?.getAttribute('data-options-request')).toBe('{}');
   });
 
   it('gives registration options from @simplewebauthn/server for rpID localhost', async () => {
@@ -113,6 +122,23 @@ describe('demo site: security-key enrolment', () => {
       page.csrf,
     );
     expect(bad.status).toBe(400);
+    const unknownField = await client.postJson(ROUTES.registrationOptions, { challenge: 'mine' }, page.csrf);
+    expect(unknownField.status).toBe(400);
+  });
+
+  it('takes attestation and resident-key preferences from the page request', async () => {
+    const { page } = await signedInWithoutFactors();
+    const response = await client.postJson(
+      ROUTES.registrationOptions,
+      { attestation: 'direct', residentKey: 'required' },
+      page.csrf,
+    );
+    const options = response.body as Json;
+    expect(options.attestation).toBe('direct');
+    expect(options.authenticatorSelection).toMatchObject({
+      residentKey: 'required',
+      requireResidentKey: true,
+    });
   });
 
   it('refuses options without the CSRF header or without a signed-in session', async () => {

@@ -51,10 +51,15 @@ export const AuthenticationResponseSchema = v.looseObject({
   }),
 });
 
-/** Body of POST /api/webauthn/{registration,authentication}/options. */
-export const OptionsRequestSchema = v.object({
+/** Body of POST /api/webauthn/{registration,authentication}/options (all optional: the site's settings decide otherwise). */
+export const OptionsRequestSchema = v.strictObject({
   userVerification: v.optional(v.picklist(['required', 'preferred', 'discouraged'])),
+  /** Registration only. */
+  attestation: v.optional(v.picklist(['none', 'direct', 'enterprise'])),
+  /** Registration only. */
+  residentKey: v.optional(v.picklist(['required', 'preferred', 'discouraged'])),
 });
+export type OptionsRequest = v.InferOutput<typeof OptionsRequestSchema>;
 
 export function toRegistrationResponse(
   parsed: v.InferOutput<typeof RegistrationResponseSchema>,
@@ -108,6 +113,7 @@ export function registrationOptions(
   settings: SiteSettings,
   user: DemoUser,
   userVerification: UserVerificationRequirement,
+  request: OptionsRequest = {},
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   return generateRegistrationOptions({
     rpName: settings.rpName,
@@ -116,9 +122,9 @@ export function registrationOptions(
     userDisplayName: user.name,
     userID: new Uint8Array(user.webauthnUserId),
     timeout: TIMEOUT_MS,
-    attestationType: settings.attestationType,
+    attestationType: request.attestation ?? settings.attestationType,
     excludeCredentials: user.credentials.map((c) => ({ id: c.id, transports: c.transports })),
-    authenticatorSelection: { residentKey: settings.residentKey, userVerification },
+    authenticatorSelection: { residentKey: request.residentKey ?? settings.residentKey, userVerification },
   });
 }
 

@@ -284,7 +284,7 @@
       }
       const options = await postJson(
         form.dataset.optionsUrl,
-        form.dataset.uv ? { userVerification: form.dataset.uv } : {},
+        JSON.parse(form.dataset.optionsRequest || '{}'),
       );
       if (!options.ok) throw serverError(options.data);
       const credential =
