@@ -131,3 +131,25 @@ describe('parseAuthenticatorData', () => {
     expect(codeOf(make())).toBe(code);
   });
 });
+
+describe('Firefox 117 EdDSA key quirk', () => {
+  it('reads the mislabelled 3-entry map as the Ed25519 key it meant, with canonical key bytes', async () => {
+    const { makeCredential } = await import('../../../test/webauthn-core/support/keys.js');
+    const { importCoseKey } = await import('../cose/index.js');
+    const cred = makeCredential('EdDSA');
+    const x = cred.coseKey.get(-2) as Uint8Array;
+    const bad = cat(unhex('a301634f4b500327206745643235353139'), unhex('215820'), x);
+    const ad = parseAuthenticatorData(build(0x45, 0, acd(new Uint8Array(16), bad)));
+    const key = ad.attestedCredentialData!;
+    expect(key.publicKey).toEqual(
+      new Map<number, unknown>([
+        [1, 1],
+        [3, -8],
+        [-1, 6],
+        [-2, x],
+      ]),
+    );
+    expect(key.publicKeyBytes).toEqual(encodeCtap(cred.coseKey));
+    expect((await importCoseKey(key.publicKeyBytes)).algorithm.name).toBe('Ed25519');
+  });
+});

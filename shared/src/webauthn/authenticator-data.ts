@@ -1,5 +1,5 @@
 import { CborError } from '../cbor/errors.js';
-import { decodeCtapPrefix } from '../cbor/index.js';
+import { decodeCtapPrefix, encodeCtap } from '../cbor/index.js';
 import type { CoseKey } from '../cose/index.js';
 import { WebAuthnError } from './errors.js';
 
@@ -53,6 +53,37 @@ function cborItem(bytes: Uint8Array, offset: number, what: string): { value: unk
   }
 }
 
+// Firefox 117 wrote Ed25519 credential keys as `a3 01 "OKP" 03 -8 20 "Ed25519" 21 <x>`: a map header
+// of 3 for 4 entries, and text where COSE has integers. This exact prefix is read as the 4-entry map it
+// meant, with integer labels, and the key is re-encoded canonically (the signed bytes are untouched).
+const FIREFOX_117_EDDSA = [
+  0xa3, 0x01, 0x63, 0x4f, 0x4b, 0x50, 0x03, 0x27, 0x20, 0x67, 0x45, 0x64, 0x32, 0x35, 0x35, 0x31, 0x39,
+];
+
+function firefox117EdDsaKey(
+  bytes: Uint8Array,
+  pos: number,
+): { value: Map<unknown, unknown>; end: number } | null {
+  if (bytes.length < pos + FIREFOX_117_EDDSA.length) return null;
+  for (let i = 0; i < FIREFOX_117_EDDSA.length; i++) if (bytes[pos + i] !== FIREFOX_117_EDDSA[i]) return null;
+  const patched = bytes.slice(pos);
+  patched[0] = 0xa4;
+  const { value, end } = cborItem(patched, 0, 'credential public key');
+  const map = value as Map<unknown, unknown>;
+  const x = map.get(-2);
+  if (!(x instanceof Uint8Array))
+    throw new WebAuthnError('AUTH_DATA_MALFORMED', 'malformed Firefox 117 EdDSA key');
+  return {
+    value: new Map<unknown, unknown>([
+      [1, 1],
+      [3, -8],
+      [-1, 6],
+      [-2, x],
+    ]),
+    end: pos + end,
+  };
+}
+
 /**
  * Parses authenticator data (L3 §6.1). Reads exactly one COSE key (so extensions after it are found),
  * then the extensions map; rejects leftover bytes, BS without BE, AT without attested credential data
@@ -103,7 +134,8 @@ export function parseAuthenticatorData(bytes: Uint8Array): AuthenticatorData {
     }
     const credentialId = bytes.slice(pos, pos + idLength);
     pos += idLength;
-    const key = cborItem(bytes, pos, 'credential public key');
+    const firefox117 = firefox117EdDsaKey(bytes, pos);
+    const key = firefox117 ?? cborItem(bytes, pos, 'credential public key');
     if (!(key.value instanceof Map)) {
       throw new WebAuthnError('AUTH_DATA_MALFORMED', 'credential public key is not a CBOR map');
     }
@@ -111,7 +143,7 @@ export function parseAuthenticatorData(bytes: Uint8Array): AuthenticatorData {
       aaguid,
       credentialId,
       publicKey: key.value,
-      publicKeyBytes: bytes.slice(pos, key.end),
+      publicKeyBytes: firefox117 ? encodeCtap(key.value) : bytes.slice(pos, key.end),
     };
     pos = key.end;
   }
