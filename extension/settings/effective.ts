@@ -3,6 +3,7 @@
  * Policy is read once per call and awaited, never raced against a timeout. Each policy key is
  * validated on its own: a bad value is reported in `policyIssues` and ignored; the others still apply.
  */
+import { browser } from 'wxt/browser';
 import {
   defaultSettings,
   isSettingKey,
@@ -157,9 +158,8 @@ export async function setUserSettings(
   return getEffectiveSettings(a);
 }
 
-/** The real browser areas (background, extension pages). Imported lazily so Node tests need no browser. */
+/** The real browser areas (background, extension pages). */
 export async function defaultAreas(): Promise<SettingsAreas> {
-  const { browser } = await import('wxt/browser');
   const storage = browser.storage as unknown as {
     local: WritableArea;
     managed?: ReadableArea;

@@ -239,6 +239,10 @@ async function dispatch(
     case 'vault.import': {
       const parsed = await parseImport(req.format, req.data, req.password);
       if (parsed.items.length === 0) return { added: [], skipped: parsed.skipped };
+      if (req.origins?.length) {
+        for (const it of parsed.items)
+          if (!it.meta?.origins?.length) it.meta = { ...it.meta, origins: req.origins };
+      }
       return svc.addMany(parsed.items, parsed.skipped);
     }
     case 'vault.exportEncrypted':

@@ -81,6 +81,8 @@ export const RequestSchema = v.variant('type', [
     format: v.picklist(IMPORT_FORMATS),
     data: v.pipe(v.string(), v.maxLength(20_000_000)),
     password: v.optional(Password),
+    /** Sites to bind imported accounts to (those that bring no sites of their own). */
+    origins: v.optional(v.pipe(v.array(Origin), v.maxLength(50))),
   }),
   v.object({ type: v.literal('vault.exportEncrypted'), exportPassword: Password }),
   v.object({ type: v.literal('vault.exportUris'), masterPassword: Password }),

@@ -1,11 +1,6 @@
 import { render } from 'preact';
+import '../../ui/styles.css';
+import { OptionsApp } from '../../ui/options';
 
-function Options() {
-  return (
-    <main>
-      <h1>mfa-bridge options</h1>
-    </main>
-  );
-}
-
-render(<Options />, document.getElementById('app')!);
+document.body.classList.add('options');
+render(<OptionsApp />, document.getElementById('app')!);

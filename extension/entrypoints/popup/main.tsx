@@ -1,11 +1,6 @@
 import { render } from 'preact';
+import '../../ui/styles.css';
+import { PopupApp } from '../../ui/popup';
 
-function Popup() {
-  return (
-    <main>
-      <h1>mfa-bridge</h1>
-    </main>
-  );
-}
-
-render(<Popup />, document.getElementById('app')!);
+document.body.classList.add('popup');
+render(<PopupApp />, document.getElementById('app')!);
