@@ -282,4 +282,68 @@ describe('demo site in Chromium', () => {
       site.state.settings.spa = true;
     }
   });
+
+  it('can mount the widget in a shadow root; the TOTP journey works there', async () => {
+    site.state.settings.mount = 'shadow';
+    const now = Date.now();
+    const epoch = Math.floor(now / 1000);
+    site.state.setClock(now);
+    try {
+      const user = newUser();
+      await page.goto(site.url('/signin'));
+      await page.waitForSelector('pierce/#okta-signin-username');
+      expect(await page.evaluate(() => document.querySelector('#okta-sign-in'))).toBeNull();
+      expect(
+        await page.evaluate(
+          () =>
+            document.querySelector('#okta-login-container')?.shadowRoot?.querySelector('#okta-sign-in') !=
+            null,
+        ),
+      ).toBe(true);
+      await page.type('pierce/#okta-signin-username', user);
+      await page.type('pierce/#okta-signin-password', DEMO_PASSWORD);
+      await page.click('pierce/#okta-signin-submit');
+      await page.waitForSelector('pierce/.enroll-factor-row[data-se="GOOGLE_AUTH"] a.button');
+      await page.click('pierce/.enroll-factor-row[data-se="GOOGLE_AUTH"] a.button');
+      await page.waitForSelector('pierce/form[data-se="step-device-type"] input[type="submit"]');
+      await page.click('pierce/form[data-se="step-device-type"] input[type="submit"]');
+      await page.waitForSelector('pierce/a.manual-setup');
+      await page.click('pierce/a.manual-setup');
+      await page.waitForSelector('pierce/p.shared-key');
+      const secret = site.state.totpSecret(user)!;
+      await page.click('pierce/[data-se="step-manual-setup"] input[type="submit"]');
+      await page.waitForSelector('pierce/input[name="passCode"]');
+      await page.type('pierce/input[name="passCode"]', await generate({ secret, guardrails, epoch }));
+      await page.click('pierce/form[data-se="step-sendcode"] input[type="submit"]');
+      await page.waitForSelector('pierce/.enroll-choices input[type="submit"]');
+      await page.click('pierce/.enroll-choices input[type="submit"]');
+      await page.waitForSelector('#signed-in');
+      expect(site.state.signedIn(user)).toBe(true);
+    } finally {
+      site.state.settings.mount = 'document';
+    }
+  });
+
+  it('works inside a same-origin iframe (/embed), security key included', async () => {
+    const user = newUser();
+    site.state.addUser(user);
+    const cdp = await page.createCDPSession();
+    await addAuthenticator(cdp, true);
+    await page.goto(site.url(ROUTES.embed));
+    const frameElement = await page.waitForSelector('#signin-frame');
+    const frame = (await frameElement!.contentFrame())!;
+    await frame.waitForSelector('#okta-signin-username');
+    await frame.type('#okta-signin-username', user);
+    await frame.type('#okta-signin-password', DEMO_PASSWORD);
+    await frame.click('#okta-signin-submit');
+    await frame.waitForSelector('.enroll-factor-row[data-se="webauthn"] a.button');
+    await frame.click('.enroll-factor-row[data-se="webauthn"] a.button');
+    await frame.waitForSelector('form.enroll-webauthn input[type="submit"]');
+    await frame.click('form.enroll-webauthn input[type="submit"]');
+    await frame.waitForSelector('.enroll-factor-row[data-se="webauthn"] [data-se="factor-enrolled"]');
+    expect(site.state.lastEvent('webauthn-register', user)).toMatchObject({ ok: true });
+    await frame.click('.enroll-choices input[type="submit"]');
+    await frame.waitForSelector('#signed-in');
+    expect(new URL(page.url()).pathname).toBe(ROUTES.embed);
+  });
 });

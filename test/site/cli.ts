@@ -1,6 +1,6 @@
 /**
  * Runs the demo sign-in site on its own: `tsx test/site/cli.ts [--port 8443] [--host localhost]
- * [--delay 300] [--no-spa] [--qr data-url] [--uv required|preferred|discouraged]`.
+ * [--delay 300] [--no-spa] [--shadow] [--qr data-url] [--uv required|preferred|discouraged]`.
  */
 import { parseArgs } from 'node:util';
 import { DEMO_PASSWORD, DEMO_USERS, startDemoSite } from './server.js';
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     'no-spa': { type: 'boolean', default: false },
     qr: { type: 'string' },
     uv: { type: 'string' },
+    shadow: { type: 'boolean', default: false },
   },
 });
 
@@ -22,7 +23,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a number from 0 to 65535, got "${values.port}"`);
   process.exit(2);
 }
-const settings: Partial<SiteSettings> = { spa: !values['no-spa'] };
+const settings: Partial<SiteSettings> = {
+  spa: !values['no-spa'],
+  mount: values.shadow ? 'shadow' : 'document',
+};
 if (values.delay !== undefined) {
   const delay = Number(values.delay);
   if (!Number.isFinite(delay) || delay < 0) {

@@ -21,6 +21,7 @@ export const ROUTES = {
   app: '/app',
   signOut: '/signout',
   mfaReset: '/admin/mfa-reset',
+  embed: '/embed',
   registrationOptions: '/api/webauthn/registration/options',
   registrationVerify: '/api/webauthn/registration/verify',
   authenticationOptions: '/api/webauthn/authentication/options',
@@ -66,7 +67,7 @@ function document(
 <link rel="stylesheet" href="/assets/site.css">
 <script src="/assets/widget.js" defer></script>
 </head>
-<body data-page="${page}" data-widget="${options.widget ? '1' : '0'}" data-render-delay="${settings.renderDelayMs}" data-spa="${settings.spa ? '1' : '0'}" data-lang="${lang}">
+<body data-page="${page}" data-widget="${options.widget ? '1' : '0'}" data-render-delay="${settings.renderDelayMs}" data-spa="${settings.spa ? '1' : '0'}" data-mount="${settings.mount}" data-lang="${lang}">
 <nav class="lang-switch" aria-label="Language"><a href="${ctx.path}?lang=en" hreflang="en" data-se="lang-en">English</a> · <a href="${ctx.path}?lang=nl" hreflang="nl" data-se="lang-nl">Nederlands</a></nav>
 ${body}
 </body>
@@ -429,6 +430,15 @@ ${o.error ? html`<p id="site-error" role="alert" data-error-code="${o.error.code
 </form>
 </main>`;
   return document(ctx, 'mfa-reset', body, { widget: false, title: `IAMconnected - ${t.mfaResetTitle}` });
+}
+
+/** A page that shows the sign-in widget in a same-origin iframe (as portals embedding a sign-in do). */
+export function embedPage(ctx: PageContext, src: string): string {
+  const body = html`<main id="embed" class="app-page">
+<h1>IAMconnected</h1>
+<iframe id="signin-frame" src="${src}" title="${ctx.t.signIn}" width="420" height="640"></iframe>
+</main>`;
+  return document(ctx, 'embed', body, { widget: false });
 }
 
 export function demoHint(users: readonly string[], password: string): SafeHtml {

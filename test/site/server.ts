@@ -16,6 +16,7 @@ import {
   appPage,
   demoHint,
   deviceTypePage,
+  embedPage,
   enrollChoicesPage,
   enrollWebauthnPage,
   errorPage,
@@ -86,7 +87,7 @@ const ASSETS: Record<string, string> = {
   '/assets/logo.svg': 'image/svg+xml',
 };
 const CSP =
-  "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
 
 class HttpError extends Error {
   constructor(
@@ -295,6 +296,15 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
 
     if (path === '/' && method === 'GET') {
       redirect(ctx, session.level === 'mfa' ? ROUTES.app : ROUTES.signIn);
+      return;
+    }
+
+    if (path === ROUTES.embed && method === 'GET') {
+      const src = url.searchParams.get('src') ?? ROUTES.signIn;
+      // Same-origin paths only.
+      if (!src.startsWith('/') || src.startsWith('//'))
+        throw new HttpError(400, 'src must be a path on this site');
+      sendHtml(ctx, 200, embedPage(ctx.page, src));
       return;
     }
 

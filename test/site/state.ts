@@ -124,6 +124,8 @@ export type SiteSettings = {
   residentKey: ResidentKeyRequirement;
   /** Send a strict Content-Security-Policy (script-src 'self'), as production sign-in pages do. */
   csp: boolean;
+  /** Render the widget in the document (as Okta does) or inside an open shadow root of its container. */
+  mount: 'document' | 'shadow';
 };
 
 export const DEFAULT_SETTINGS: SiteSettings = {
@@ -138,6 +140,7 @@ export const DEFAULT_SETTINGS: SiteSettings = {
   attestationType: 'none',
   residentKey: 'discouraged',
   csp: true,
+  mount: 'document',
 };
 
 export class UnknownUserError extends Error {

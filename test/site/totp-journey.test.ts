@@ -119,6 +119,20 @@ describe('demo site: sign-in page', () => {
     expect(site.state.lastEvent('password', 'alice@example.com')?.ok).not.toBe(true);
   });
 
+  it('embeds the sign-in in a same-origin iframe, and only paths of this site', async () => {
+    const embed = await client.get(`${ROUTES.embed}?src=${encodeURIComponent('/signin?lang=nl')}`);
+    expect(embed.document.querySelector('iframe#signin-frame')?.getAttribute('src')).toBe('/signin?lang=nl');
+    expect((await client.get(ROUTES.embed)).document.querySelector('iframe')?.getAttribute('src')).toBe(
+      ROUTES.signIn,
+    );
+    expect((await client.get(`${ROUTES.embed}?src=${encodeURIComponent('//evil.example/')}`)).status).toBe(
+      400,
+    );
+    expect(
+      (await client.get(`${ROUTES.embed}?src=${encodeURIComponent('https://evil.example/')}`)).status,
+    ).toBe(400);
+  });
+
   it('keeps protected pages behind sign-in', async () => {
     expect((await client.get(ROUTES.app)).path).toBe(ROUTES.signIn);
     expect((await client.get(ROUTES.verifyTotp)).path).toBe(ROUTES.signIn);

@@ -3,6 +3,7 @@
 //    a delay, as the Okta JS widget does, so extensions must cope with late DOM.
 // 2. In single-page mode (body[data-spa="1"]) posts the widget's forms with fetch and swaps the next
 //    step in place without a page load, updating the address with history.pushState.
+//    With body[data-mount="shadow"] the widget lives in an open shadow root on #okta-login-container.
 // 3. Runs the WebAuthn ceremonies for form[data-webauthn="register" | "authenticate"]: options from the
 //    server, navigator.credentials.create/get, the credential's JSON back to the server.
 (() => {
@@ -14,8 +15,23 @@
   const spa = () => document.body.dataset.spa === '1';
   const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
 
+  /** Where the widget goes: the container itself, or a div in its (open) shadow root. */
+  function renderTarget() {
+    const host = document.getElementById('okta-login-container');
+    if (!host || document.body.dataset.mount !== 'shadow') return host;
+    if (!host.shadowRoot) {
+      const shadow = host.attachShadow({ mode: 'open' });
+      const style = document.createElement('link');
+      style.rel = 'stylesheet';
+      style.href = '/assets/site.css';
+      shadow.append(style, document.createElement('div'));
+      listen(shadow);
+    }
+    return host.shadowRoot.lastElementChild;
+  }
+
   function renderTemplate(template) {
-    const target = document.getElementById('okta-login-container');
+    const target = renderTarget();
     if (!template || !target) return;
     const fragment = document.importNode(template.content, true);
     window.setTimeout(() => {
@@ -86,7 +102,7 @@
     }
   }
 
-  document.addEventListener('submit', (event) => {
+  function onSubmit(event) {
     const form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
     if (form.dataset.webauthn) {
@@ -98,9 +114,9 @@
     event.preventDefault();
     abortCeremony();
     submitInPlace(form, event.submitter);
-  });
+  }
 
-  document.addEventListener('click', (event) => {
+  function onClick(event) {
     if (!spa() || event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const link = event.target instanceof Element ? event.target.closest('#okta-sign-in a[href]') : null;
@@ -115,7 +131,14 @@
     event.preventDefault();
     abortCeremony();
     navigateInPlace(url.href);
-  });
+  }
+
+  /** Submit does not cross shadow boundaries, so a shadow-mounted widget gets its own listeners. */
+  function listen(target) {
+    target.addEventListener('submit', onSubmit);
+    target.addEventListener('click', onClick);
+  }
+  listen(document);
 
   window.addEventListener('popstate', () => window.location.reload());
 
