@@ -211,6 +211,20 @@ describe('native host over the UDP wire', () => {
     expect(verified.authenticationInfo.userVerified).toBe(true);
   });
 
+  it('logs request ids and outcomes when asked, never the PIN or key material', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'mfa-bridge-log-')), 'host.log');
+    const { host: h } = await setup({ pin: '8642' }, { MFA_BRIDGE_LOG: log });
+    const reg = await register(h, 'logged-create', {}, '8642');
+    await h.close();
+    const text = (await import('node:fs')).readFileSync(log, 'utf8');
+    expect(text).toContain('"id":"logged-create"');
+    expect(text).toContain('"type":"webauthn.create"');
+    expect(text).toContain('"outcome":"ok"');
+    expect(text).not.toContain('8642');
+    expect(text).not.toContain(reg.response.id);
+    expect(text).not.toContain(reg.response.response.attestationObject.slice(0, 40));
+  });
+
   it('uses EdDSA when the RP prefers it', async () => {
     const { host: h } = await setup();
     const reg = await register(h, 'c1', { pubKeyCredParams: [{ type: 'public-key', alg: -8 }] });
