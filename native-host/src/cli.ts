@@ -22,13 +22,15 @@ Browsers start it themselves. Run by hand:
   mfa-bridge-host uninstall [--browser NAME]... [--dry-run]
   mfa-bridge-host devices   [--json]      list security keys with their GetInfo
   mfa-bridge-host doctor                  check manifests, host, HID access; print fixes
+  mfa-bridge-host --stdio [--transport T] [--log DEST]
+                            speak native messaging on stdin/stdout (as when a browser starts it)
   mfa-bridge-host --help | --version
 
 Browsers: ${BROWSERS.join(', ')} (Linux and macOS)
 
 Options:
   --transport T   hid (default) or udp:HOST:PORT[:LISTENPORT] (software keys; replies on 7112)
-  --log DEST      log request ids and outcomes to stderr or a file (never PINs or key material)
+  --log DEST      with --stdio: log request ids and outcomes to stderr or a file (never PINs or keys)
 
 Environment: MFA_BRIDGE_TRANSPORT (as --transport), MFA_BRIDGE_LOG (as --log)
 `;

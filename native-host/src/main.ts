@@ -25,8 +25,15 @@ function startedByBrowser(args: string[]): boolean {
 
 async function main(argv: string[]): Promise<number> {
   if (startedByBrowser(argv)) {
-    const transport = transportFromEnvironment();
-    const log = createLogger(process.env.MFA_BRIDGE_LOG);
+    // `--stdio [--transport T] [--log DEST]` runs native messaging by hand; browsers pass their own args.
+    const own = argv[0] === '--stdio';
+    const { values } = parseArgs({
+      args: own ? argv.slice(1) : [],
+      strict: true,
+      options: { transport: { type: 'string' }, log: { type: 'string' } },
+    });
+    const transport = transportFromEnvironment(values.transport);
+    const log = createLogger(values.log ?? process.env.MFA_BRIDGE_LOG);
     const { runNativeMessaging } = await import('./native.js');
     return runNativeMessaging({ transport, version: VERSION, log });
   }
@@ -41,7 +48,6 @@ async function main(argv: string[]): Promise<number> {
       'dry-run': { type: 'boolean' },
       'host-path': { type: 'string' },
       transport: { type: 'string' },
-      log: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
