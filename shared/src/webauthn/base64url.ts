@@ -33,24 +33,32 @@ export function toBase64Url(bytes: Uint8Array): string {
 export function fromBase64Url(text: string, what = 'value'): Uint8Array {
   if (typeof text !== 'string') throw new WebAuthnError('INVALID_BASE64URL', `${what} is not a string`);
   const len = text.length;
-  if (len % 4 === 1)
-    throw new WebAuthnError('INVALID_BASE64URL', `${what} has an impossible base64url length`);
-  const out = new Uint8Array(Math.floor((len * 3) / 4));
-  let o = 0;
-  let acc = 0;
-  let bits = 0;
-  for (let i = 0; i < len; i++) {
+  const rest = len % 4;
+  if (rest === 1) throw new WebAuthnError('INVALID_BASE64URL', `${what} has an impossible base64url length`);
+  const out = new Uint8Array(((len - rest) / 4) * 3 + (rest === 0 ? 0 : rest - 1));
+  const at = (i: number): number => {
     const c = text.charCodeAt(i);
     const v = c < 128 ? LOOKUP[c]! : -1;
     if (v < 0) throw new WebAuthnError('INVALID_BASE64URL', `${what} contains a character outside base64url`);
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-      acc &= (1 << bits) - 1;
-    }
+    return v;
+  };
+  let o = 0;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const n = (at(i) << 18) | (at(i + 1) << 12) | (at(i + 2) << 6) | at(i + 3);
+    out[o++] = n >> 16;
+    out[o++] = (n >> 8) & 0xff;
+    out[o++] = n & 0xff;
   }
-  if (acc !== 0) throw new WebAuthnError('INVALID_BASE64URL', `${what} has non-zero padding bits`);
+  if (rest === 2) {
+    const n = (at(i) << 18) | (at(i + 1) << 12);
+    if (n & 0xffff) throw new WebAuthnError('INVALID_BASE64URL', `${what} has non-zero padding bits`);
+    out[o] = n >> 16;
+  } else if (rest === 3) {
+    const n = (at(i) << 18) | (at(i + 1) << 12) | (at(i + 2) << 6);
+    if (n & 0xff) throw new WebAuthnError('INVALID_BASE64URL', `${what} has non-zero padding bits`);
+    out[o++] = n >> 16;
+    out[o] = (n >> 8) & 0xff;
+  }
   return out;
 }

@@ -298,6 +298,9 @@ export function verifyAuthentication(options: VerifyAuthenticationOptions): Prom
       throw new WebAuthnError('CREDENTIAL_ID_MISMATCH', 'assertion is for another credential');
     }
     const clientDataJSON = fromBase64Url(response.response.clientDataJSON, 'clientDataJSON');
+    // Hash on Web Crypto's thread while the checks below run; awaited before the signature check.
+    const clientDataHash = sha256(clientDataJSON);
+    clientDataHash.catch(() => undefined);
     checkClientData(clientDataJSON, 'webauthn.get', options);
     const authDataBytes = fromBase64Url(response.response.authenticatorData, 'authenticatorData');
     const authData = parseAuthenticatorData(authDataBytes);
@@ -310,7 +313,7 @@ export function verifyAuthentication(options: VerifyAuthenticationOptions): Prom
     await checkAuthData(authData, options);
     const signature = fromBase64Url(response.response.signature, 'signature');
     const { info, key } = await credentialKey(credential.id, credential.publicKey);
-    const signed = concat(authDataBytes, await sha256(clientDataJSON));
+    const signed = concat(authDataBytes, await clientDataHash);
     if (!(await verifyWithSpec(info.spec, key, signed, signature))) {
       throw new WebAuthnError('SIGNATURE_INVALID', 'assertion signature is invalid');
     }
