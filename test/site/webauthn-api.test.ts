@@ -237,6 +237,15 @@ describe('demo site: security key at sign-in', () => {
     // Enrolment is closed to a password-only session of a user with a key.
     expect((await client.postJson(ROUTES.registrationOptions, {}, page.csrf)).status).toBe(403);
 
+    const dutch = await client.get(`${ROUTES.verifyWebauthn}?lang=nl`);
+    expect(dutch.text('.verify-webauthn-form h2.okta-form-title')).toBe(
+      'Beveiligingssleutel of biometrische authenticator',
+    );
+    expect(dutch.$('.verify-webauthn-form input[type="submit"]')?.getAttribute('value')).toBe(
+      'Probeer het opnieuw',
+    );
+    await client.get(`${ROUTES.verifyWebauthn}?lang=en`);
+
     const response = await client.postJson(ROUTES.authenticationOptions, {}, page.csrf);
     expect(response.status).toBe(200);
     const options = response.body as Json;
