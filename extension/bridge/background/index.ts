@@ -5,7 +5,12 @@
 
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
-import { getEffectiveSettings, type Settings } from '../../settings/index';
+import {
+  getEffectiveSettings,
+  type ReadableArea,
+  type Settings,
+  type WritableArea,
+} from '../../settings/index';
 import type { RuntimePortLike } from '../relay';
 import { type BridgeMode, IAMCONNECTED_HOSTS, resolveSiteMode, type SiteModeSettings } from '../site-mode';
 import { BRIDGE_PORT_NAME, ModeQuerySchema, PIN_PORT_NAME } from '../wire';
@@ -27,6 +32,11 @@ type Runtime = Omit<typeof browser.runtime, 'getURL'> & {
 };
 
 let installed = false;
+
+/** Outcome lines (request ids, operations, error names; never options, PINs or key material). */
+function bridgeLog(line: string): void {
+  console.debug(`mfa-bridge: ${line}`);
+}
 
 /** Local store of credentials registered through the bridge (public keys only), to verify signatures. */
 function credentialStore(): CredentialStore {
@@ -57,9 +67,16 @@ export function setupBridge(): void {
 
   let settingsCache: Promise<SiteModeSettings> | null = null;
   const settings = (): Promise<SiteModeSettings> => {
-    settingsCache ??= getEffectiveSettings()
+    // Areas passed in: settings' defaultAreas() imports wxt/browser dynamically, and Vite's preload
+    // helper for that import touches `window`, which a service worker lacks.
+    const storage = browser.storage as unknown as { local: WritableArea; managed?: ReadableArea };
+    settingsCache ??= getEffectiveSettings({ local: storage.local, managed: storage.managed ?? null })
       .then((eff): SiteModeSettings => eff.values)
-      .catch((): SiteModeSettings => ({ bridgeSites: [], siteProfiles: [] }));
+      .catch((error: unknown): SiteModeSettings => {
+        console.warn('mfa-bridge: settings could not be read; the bridge stays off', error);
+        settingsCache = null;
+        return { bridgeSites: [], siteProfiles: [] };
+      });
     return settingsCache;
   };
   const siteMode = async (origin: string): Promise<BridgeMode> => resolveSiteMode(origin, await settings());
@@ -104,6 +121,7 @@ export function setupBridge(): void {
         siteMode,
         credentials,
         prompts,
+        log: bridgeLog,
       });
     } else if (port.name === PIN_PORT_NAME) {
       const ok =
@@ -113,18 +131,36 @@ export function setupBridge(): void {
     }
   });
 
-  browser.runtime.onMessage.addListener((message: unknown, sender: SenderLike) => {
-    if (!v.is(ModeQuerySchema, message)) return undefined;
-    if (sender.id !== runtime.id || !sender.tab) return Promise.resolve({ mode: 'off' });
-    const origin = sender.origin ?? (sender.url ? safeOrigin(sender.url) : 'null');
-    return siteMode(origin).then((mode) => ({ mode }));
-  });
+  // sendResponse + `return true`: Chromium's onMessage does not take a returned promise everywhere.
+  browser.runtime.onMessage.addListener(
+    (message: unknown, sender: SenderLike, sendResponse: (answer: { mode: BridgeMode }) => void) => {
+      if (!v.is(ModeQuerySchema, message)) return undefined;
+      if (sender.id !== runtime.id || !sender.tab) {
+        sendResponse({ mode: 'off' });
+        return undefined;
+      }
+      const origin = sender.origin ?? (sender.url ? safeOrigin(sender.url) : 'null');
+      void siteMode(origin).then(
+        (mode) => {
+          bridgeLog(`mode ${mode} for ${origin}`);
+          sendResponse({ mode });
+        },
+        () => sendResponse({ mode: 'off' }),
+      );
+      return true;
+    },
+  );
 
-  const refreshProvide = async () => {
+  // One registration at a time: storage events can arrive while the first one runs.
+  let registering: Promise<void> = Promise.resolve();
+  const refreshProvide = () => {
     settingsCache = null;
-    await registerProvideScript(await settings()).catch((error: unknown) =>
-      console.warn('mfa-bridge: could not register the WebAuthn provide script', error),
-    );
+    registering = registering
+      .then(async () => registerProvideScript(await settings()))
+      .catch((error: unknown) =>
+        console.warn('mfa-bridge: could not register the WebAuthn provide script', error),
+      );
+    return registering;
   };
   browser.storage.onChanged.addListener((_changes, area) => {
     if (area === 'local' || area === 'managed') void refreshProvide();

@@ -1,0 +1,184 @@
+/**
+ * Rig for the WebAuthn bridge journeys: the demo site, the virtual security key on UDP, and Chromium
+ * with the built extension and the native host registered (MFA_BRIDGE_TRANSPORT pointing at the key),
+ * with `bridgeSites` set for localhost through the extension's user settings.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer';
+import {
+  startVirtualKey,
+  type VirtualKey,
+  type VirtualKeyOptions,
+} from '../../native-host/src/virtual-key/index';
+import { DEMO_PASSWORD, type DemoSite, type SiteEvent, startDemoSite } from '../site/server';
+import { type ChromiumSession, launchChromium } from './chromium';
+import { freeUdpPort } from './ports';
+
+export type BridgeSiteMode = 'off' | 'fallback' | 'always';
+
+export interface BridgeRig {
+  site: DemoSite;
+  key: VirtualKey;
+  chromium: ChromiumSession;
+  /** How many requests of `type` (e.g. `webauthn.get`) the native host logged (ids and outcomes only). */
+  hostRequests(type: string): number;
+  close(): Promise<void>;
+}
+
+export async function startKey(
+  options: Omit<VirtualKeyOptions, 'port' | 'hostPort'> = {},
+): Promise<VirtualKey> {
+  return startVirtualKey({ port: await freeUdpPort(), hostPort: await freeUdpPort(), ...options });
+}
+
+export function transportEnv(key: VirtualKey): Record<string, string> {
+  return { MFA_BRIDGE_TRANSPORT: `udp:127.0.0.1:${key.port}:${key.hostPort}` };
+}
+
+interface ChromeStorageGlobal {
+  storage: {
+    local: {
+      get(key: string): Promise<Record<string, unknown>>;
+      set(items: Record<string, unknown>): Promise<void>;
+    };
+  };
+}
+
+/** Writes the extension's user settings (storage.local `settings.user`) from its service worker. */
+export async function setBridgeSites(
+  chromium: ChromiumSession,
+  sites: Array<{ match: string; mode: BridgeSiteMode }>,
+): Promise<void> {
+  const worker = await chromium.serviceWorker();
+  await worker.evaluate(async (bridgeSites) => {
+    const chrome = (globalThis as unknown as { chrome: ChromeStorageGlobal }).chrome;
+    const key = 'settings.user';
+    const current = ((await chrome.storage.local.get(key))[key] ?? {}) as Record<string, unknown>;
+    await chrome.storage.local.set({ [key]: { ...current, bridgeSites } });
+  }, sites);
+}
+
+export async function startBridgeRig(
+  options: {
+    mode?: BridgeSiteMode;
+    key?: Omit<VirtualKeyOptions, 'port' | 'hostPort'>;
+    nativeHost?: boolean;
+  } = {},
+): Promise<BridgeRig> {
+  const key = await startKey(options.key);
+  const site = await startDemoSite({ port: 0 });
+  const hostLog = join(mkdtempSync(join(tmpdir(), 'mfa-bridge-hostlog-')), 'host.log');
+  const chromium = await launchChromium({
+    env: { ...transportEnv(key), MFA_BRIDGE_LOG: hostLog },
+    nativeHost: options.nativeHost ?? true,
+  });
+  await setBridgeSites(chromium, [{ match: 'localhost', mode: options.mode ?? 'always' }]);
+  return {
+    site,
+    key,
+    chromium,
+    hostRequests(type) {
+      if (!existsSync(hostLog)) return 0;
+      return readFileSync(hostLog, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(`"${type}"`)).length;
+    },
+    async close() {
+      await chromium.close();
+      await key.close();
+      await site.close();
+    },
+  };
+}
+
+/** Password step for `user` (fresh names start with no factors). */
+export async function signInWithPassword(page: Page, site: DemoSite, user: string): Promise<void> {
+  await page.goto(site.url('/signin'));
+  await page.waitForSelector('#okta-signin-username');
+  await page.type('#okta-signin-username', user);
+  await page.type('#okta-signin-password', DEMO_PASSWORD);
+  await page.click('#okta-signin-submit');
+  await page.waitForFunction(() => !document.querySelector('#okta-signin-username'), { timeout: 20_000 });
+}
+
+export interface CeremonyOutcome {
+  /** `verified`: the demo server verified it; `rejected`: the server refused it; `error`: the page's call failed. */
+  state: 'verified' | 'rejected' | 'error';
+  errorName: string;
+  text: string;
+  event?: SiteEvent;
+}
+
+/**
+ * Waits for a ceremony started after `since` to end: the demo server's verdict (its event log), or the
+ * DOMException the widget shows when the page's WebAuthn call fails.
+ */
+export async function ceremonyOutcome(
+  page: Page,
+  site: DemoSite,
+  kind: 'webauthn-register' | 'webauthn-authenticate',
+  user: string,
+  since: number,
+  timeout = 60_000,
+): Promise<CeremonyOutcome> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const event = site.state.lastEvent(kind, user);
+    if (event && event.at >= since) {
+      return { state: event.ok ? 'verified' : 'rejected', errorName: '', text: event.reason ?? '', event };
+    }
+    const status = await page
+      .evaluate(() => {
+        const s = document.querySelector<HTMLElement>('#webauthn-status');
+        return s
+          ? { state: s.dataset.state ?? '', errorName: s.dataset.errorName ?? '', text: s.textContent ?? '' }
+          : null;
+      })
+      .catch(() => null);
+    if (status?.state === 'error') return { state: 'error', errorName: status.errorName, text: status.text };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const where = await page
+    .evaluate(
+      () => `${location.href} ${document.querySelector('#webauthn-status')?.textContent ?? 'no status'}`,
+    )
+    .catch(() => 'page gone');
+  throw new Error(`no ${kind} outcome for ${user} within ${timeout} ms (${where})`);
+}
+
+/**
+ * The extension's PIN window once it asks for a PIN (windows of earlier requests that are closing, or
+ * "touch your key" windows, are skipped).
+ */
+export async function pinWindow(browser: Browser, extensionId: string, timeout = 30_000): Promise<Page> {
+  const prefix = `chrome-extension://${extensionId}/pin.html`;
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const target of browser.targets()) {
+      if (!target.url().startsWith(prefix)) continue;
+      const page = await target.page().catch(() => null);
+      if (!page) continue;
+      const asking = await page.$('form[data-testid=pin-form]').then(
+        (el) => el !== null,
+        () => false,
+      );
+      if (asking) return page;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no PIN window asked for a PIN within ${timeout} ms`);
+}
+
+/** Types a PIN (and its confirmation when the key has none yet) into the PIN window and submits. */
+export async function enterPin(pinPage: Page, pin: string): Promise<'verify' | 'set'> {
+  await pinPage.waitForSelector('form[data-testid=pin-form]');
+  const reason = (await pinPage.$eval('form[data-testid=pin-form]', (f) => f.getAttribute('data-reason'))) as
+    | 'verify'
+    | 'set';
+  await pinPage.type('#pin', pin);
+  if (reason === 'set') await pinPage.type('#confirm', pin);
+  await pinPage.click('#ok');
+  return reason;
+}
