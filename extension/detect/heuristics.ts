@@ -7,7 +7,6 @@ import {
   looksExcluded,
   parentOf,
   proseOf,
-  queryAll,
   submitFor,
 } from './dom.js';
 import { readQrFromElement } from './qr.js';
@@ -152,8 +151,9 @@ export function prompt(
 }
 
 /** Visible code candidates in tree order, across every root. */
-export function candidates(ctx: DetectContext, selector = 'input'): HTMLInputElement[] {
-  return queryAll<HTMLInputElement>(ctx, selector).filter((i) => isCodeCandidate(i, ctx));
+export function candidates(ctx: DetectContext, selector?: string): HTMLInputElement[] {
+  const pool = selector ? ctx.inputs.filter((i) => i.matches(selector)) : ctx.inputs;
+  return pool.filter((i) => isCodeCandidate(i, ctx));
 }
 
 export { containerOf };

@@ -27,6 +27,8 @@ export interface DetectContext {
   hasLayout: boolean;
   /** Location of the top document (route hashes of the Okta widget live here). */
   href: string;
+  /** Every <input> in every root, in tree order (from the tag index: cheap on large pages). */
+  readonly inputs: HTMLInputElement[];
 }
 
 export interface Profile {

@@ -1,14 +1,12 @@
-import { queryAll, queryFirst } from '../dom.js';
+import { byIds, queryAll, queryFirst } from '../dom.js';
 import { candidates, containerOf, kindFor, prompt, secretFrom } from '../heuristics.js';
 import type { DetectContext, MfaPrompt, Profile } from '../types.js';
-
-const SIGNS = 'form#attributeVerification, #attributeList, #totpQrCodeControl, #api[data-name]';
 
 /** Azure AD B2C TOTP custom policy: QR + otpauth text on set-up, `otpCode` claim on verify. */
 export const azureB2c: Profile = {
   name: 'azure-b2c',
   detect(ctx: DetectContext): MfaPrompt | null {
-    if (!queryFirst(ctx, SIGNS)) return null;
+    if (!byIds(ctx, ['attributeVerification', 'attributeList', 'totpQrCodeControl'])) return null;
     const name = 'azure-b2c';
     const submit = queryFirst<HTMLElement>(ctx, 'button#continue, #continue') ?? undefined;
     const inputs = candidates(ctx, '#attributeList input, form#attributeVerification input, input');

@@ -1,8 +1,11 @@
-import { isVisible, queryAll, queryFirst } from '../dom.js';
+import { byIds, isVisible, queryAll, queryFirst } from '../dom.js';
 import { candidates, containerOf, kindFor, prompt } from '../heuristics.js';
 import type { DetectContext, MfaPrompt, Profile } from '../types.js';
 
-const FIELD = 'input[name=otc], input[id*="SAOTCC" i], input[id*="OTC" i][type=tel]';
+/** The code field: name `otc`, or an id in the SAOTCC (one-time code) family. */
+function isOtcField(i: HTMLInputElement): boolean {
+  return i.name === 'otc' || /saotcc/i.test(i.id) || (/otc/i.test(i.id) && i.type === 'tel');
+}
 
 /**
  * Microsoft Entra (login.microsoftonline.com): the `otc` field serves the Authenticator app, SMS and
@@ -12,15 +15,13 @@ const FIELD = 'input[name=otc], input[id*="SAOTCC" i], input[id*="OTC" i][type=t
 export const entra: Profile = {
   name: 'entra',
   detect(ctx: DetectContext): MfaPrompt | null {
-    const field = queryFirst<HTMLInputElement>(ctx, FIELD);
+    const field = ctx.inputs.find(isOtcField);
     if (!field) {
       // Security key sign-in page after "Sign in with a security key".
-      const fido = queryAll(ctx, '#idDiv_FidoLogin, [data-bind*="fido" i], #fidoDialogTitle').find((e) =>
-        isVisible(e, ctx),
-      );
-      return fido ? prompt('security-key', [], 'entra', 0.85) : null;
+      const fido = queryAll(ctx, '#idDiv_FidoLogin, #fidoDialogTitle').find((e) => isVisible(e, ctx));
+      return fido && isVisible(fido, ctx) ? prompt('security-key', [], 'entra', 0.85) : null;
     }
-    const inputs = candidates(ctx, FIELD);
+    const inputs = candidates(ctx).filter(isOtcField);
     if (!inputs.length) return null;
     const desc = queryAll(ctx, '[id*="SAOTCC_Description" i], [id*="SAOTCC_Title" i], #idDiv_SAOTCC_Title')
       .map((e) => e.textContent ?? '')

@@ -12,8 +12,23 @@ import { fold, MFA_CONTEXT_TEXT } from '../text.js';
 import type { DetectContext, MfaPrompt, Profile } from '../types.js';
 
 const THRESHOLD = 0.5;
-const QR_SELECTOR =
-  'img[alt*="qr" i], img[class*="qr" i], img[id*="qr" i], img[src^="data:image"][alt*="scan" i], canvas[class*="qr" i], canvas[id*="qr" i], [class*="qr" i] > img, [id*="qr" i] > img, [class*="qr" i] > canvas';
+const QR_WORDS = /qr|barcode|scan/i;
+
+/** Images and canvases that say they are a QR code (alt, class, id, or their parent's class/id). */
+function qrElements(ctx: DetectContext): Element[] {
+  const out: Element[] = [];
+  for (const root of ctx.roots) {
+    for (const el of [
+      ...Array.from(root.querySelectorAll('img')),
+      ...Array.from(root.querySelectorAll('canvas')),
+    ]) {
+      const parent = el.parentElement;
+      const text = `${el.getAttribute('alt') ?? ''} ${el.id} ${el.getAttribute('class') ?? ''} ${parent?.id ?? ''} ${parent?.getAttribute('class') ?? ''}`;
+      if (QR_WORDS.test(text)) out.push(el);
+    }
+  }
+  return out;
+}
 const SECRET_SELECTOR =
   'input[type=hidden][value^="otpauth:" i], [class*="secret" i], [id*="secret" i], [data-secret], code, kbd';
 
@@ -51,7 +66,7 @@ export const generic: Profile = {
       if (s.codeSignal && s.score >= THRESHOLD && (!best || s.score > best.score))
         best = { inputs: [input], score: s.score };
     }
-    const qr = queryAll(ctx, QR_SELECTOR);
+    const qr = qrElements(ctx);
     if (!best) {
       if (qr.length === 0) return null;
       const secret = secretFrom(queryAll(ctx, SECRET_SELECTOR), qr);

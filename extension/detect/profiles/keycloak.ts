@@ -1,4 +1,4 @@
-import { isVisible, queryAll, queryFirst } from '../dom.js';
+import { byClasses, byIds, isVisible, queryAll, queryFirst } from '../dom.js';
 import { candidates, containerOf, kindFor, prompt, secretFrom } from '../heuristics.js';
 import type { DetectContext, MfaPrompt, Profile } from '../types.js';
 
@@ -9,7 +9,18 @@ const SIGNS =
 export const keycloak: Profile = {
   name: 'keycloak',
   detect(ctx: DetectContext): MfaPrompt | null {
-    if (!queryFirst(ctx, SIGNS)) return null;
+    if (
+      !byIds(ctx, [
+        'kc-form',
+        'kc-page-title',
+        'kc-otp-login-form',
+        'kc-totp-settings-form',
+        'webauth',
+        'kc-content',
+      ]) &&
+      !byClasses(ctx, ['login-pf-page'])
+    )
+      return null;
     const name = 'keycloak';
     if (
       queryAll(ctx, 'form#webauth, #authenticateWebAuthnButton, #registerWebAuthn').some((e) =>

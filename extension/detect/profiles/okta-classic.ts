@@ -1,11 +1,10 @@
-import { isVisible, proseOf, queryAll, queryFirst } from '../dom.js';
+import { byClasses, byIds, isVisible, proseOf, queryAll } from '../dom.js';
 import { candidates, kindFor, prompt, secretFrom } from '../heuristics.js';
 import { channelOf, fold } from '../text.js';
 import type { DetectContext, MfaPrompt, Profile } from '../types.js';
 
 /** Signs of the Okta sign-in widget (any one is enough to look further; none is load-bearing alone). */
-export const OKTA_WIDGET =
-  '#okta-sign-in, .auth-container.main-container, form.o-form, .okta-form-title, .o-form-button-bar, [data-se^="o-form-input-"]';
+export const OKTA_WIDGET = '#okta-sign-in, .auth-container, .o-form, .okta-form-title, .o-form-button-bar';
 
 const SECURITY_KEY =
   '.verify-webauthn, .enroll-webauthn, form.verify-webauthn-form, [data-se=webauthn-waiting], .webauthn-enroll-instructions, .mfa-webauthn-enroll';
@@ -37,9 +36,12 @@ function titleText(ctx: DetectContext): string {
 export const oktaClassic: Profile = {
   name: 'okta-classic',
   detect(ctx: DetectContext): MfaPrompt | null {
-    const widget = queryFirst(ctx, OKTA_WIDGET);
+    const widget =
+      byIds(ctx, ['okta-sign-in']) ??
+      byClasses(ctx, ['auth-container', 'o-form', 'okta-form-title', 'o-form-button-bar']);
     if (!widget) return null;
-    if (queryFirst(ctx, '.siw-main-view, [name="credentials.passcode"]')) return null; // Identity Engine
+    if (byClasses(ctx, ['siw-main-view']) || ctx.inputs.some((i) => i.name === 'credentials.passcode'))
+      return null; // Identity Engine
     const r = route(ctx);
     const titles = fold(titleText(ctx));
     const name = 'okta-classic';

@@ -1,4 +1,4 @@
-import { isVisible, queryAll, queryFirst } from '../dom.js';
+import { byClasses, isVisible, queryAll, queryFirst } from '../dom.js';
 import { candidates, kindFor, prompt, secretFrom } from '../heuristics.js';
 import { fold } from '../text.js';
 import type { DetectContext, MfaPrompt, Profile } from '../types.js';
@@ -18,8 +18,10 @@ const TITLE_ENROLL = /\bset up\b|instellen|einrichten/;
 export const oktaIdx: Profile = {
   name: 'okta-idx',
   detect(ctx: DetectContext): MfaPrompt | null {
-    const sign = queryFirst(ctx, IDX_SIGNS);
-    if (!sign) return null;
+    // Cheap gate first (class index, input names); attribute-substring selectors only past it.
+    if (!byClasses(ctx, ['siw-main-view']) && !ctx.inputs.some((i) => i.name === 'credentials.passcode'))
+      return null;
+    if (!queryFirst(ctx, IDX_SIGNS)) return null;
     const name = 'okta-idx';
     const view =
       queryAll(ctx, '[class*="challenge-authenticator--"], [class*="enroll-authenticator--"]').find((e) =>
