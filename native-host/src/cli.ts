@@ -29,7 +29,8 @@ Browsers start it themselves. Run by hand:
 Browsers: ${BROWSERS.join(', ')} (Linux and macOS)
 
 Options:
-  --transport T   hid (default) or udp:HOST:PORT[:LISTENPORT] (software keys; replies on 7112)
+  --transport T   hid (default) or udp:HOST:PORT[:LISTENPORT] (software keys; replies on 7112),
+                  or several, comma-separated (hid,udp:127.0.0.1:8111)
   --log DEST      with --stdio: log request ids and outcomes to stderr or a file (never PINs or keys)
 
 Environment: MFA_BRIDGE_TRANSPORT (as --transport), MFA_BRIDGE_LOG (as --log)

@@ -469,6 +469,33 @@ describe('native host over the UDP wire', () => {
   });
 });
 
+describe('native host with two keys', () => {
+  for (const ctapVersion of ['2.1', '2.0'] as const) {
+    it(`lists both and uses the one the user touches; the other gets CTAPHID_CANCEL (CTAP ${ctapVersion})`, async () => {
+      const [hp1, hp2] = [await freeUdpPort(), await freeUdpPort()];
+      const slow = await startVirtualKey({ port: 0, hostPort: hp1, touch: 'manual', ctapVersion });
+      const touched = await startVirtualKey({ port: 0, hostPort: hp2, touch: 'delay:300', ctapVersion });
+      try {
+        host = startHost({
+          MFA_BRIDGE_TRANSPORT: `udp:127.0.0.1:${slow.port}:${hp1},udp:127.0.0.1:${touched.port}:${hp2}`,
+        });
+        host.send({ id: 'd', type: 'devices' });
+        expect((await host.reply('d')).result).toHaveLength(2);
+        const reg = await register(host, 'c1');
+        expect(reg.response.id).toBeTruthy();
+        expect(touched.authenticator.credentialCount).toBe(1);
+        expect(slow.authenticator.credentialCount).toBe(0);
+        expect(slow.waitingForTouch).toBe(false);
+      } finally {
+        await host?.close();
+        host = undefined;
+        await slow.close();
+        await touched.close();
+      }
+    });
+  }
+});
+
 describe('native host input handling', () => {
   it('answers malformed JSON, unknown types and missing fields with ProtocolError, and keeps going', async () => {
     const { host: h } = await setup();

@@ -45,7 +45,7 @@ export async function createCredential(
   const clientDataJSON = clientData('webauthn.create', options.challenge, req.origin, req.topOrigin);
   const clientDataHash = sha256(clientDataJSON);
 
-  const key = await waitForKey(ctx.transport, ctx.signal);
+  const key = await waitForKey(ctx.transport, { ...callOptions(ctx), signal: ctx.signal });
   try {
     const { ctap, info } = key;
     const call = callOptions(ctx);

@@ -28,7 +28,7 @@ export async function getAssertion(
   const clientDataJSON = clientData('webauthn.get', options.challenge, req.origin, req.topOrigin);
   const clientDataHash = sha256(clientDataJSON);
 
-  const key = await waitForKey(ctx.transport, ctx.signal);
+  const key = await waitForKey(ctx.transport, { ...callOptions(ctx), signal: ctx.signal });
   try {
     const { ctap, info } = key;
     const call = callOptions(ctx);

@@ -200,9 +200,9 @@ export class HostSession {
       transport: this.options.transport,
       signal: p.abort.signal,
       onTouch: () => {
-        // One touch event per wait (keepalives repeat every 100 ms).
+        // Several keys waiting at once (touch-to-select) report one touch event.
         const now = Date.now();
-        if (now - lastTouch > 1000) this.options.send({ id: p.id, event: 'touch' });
+        if (now - lastTouch > 250) this.options.send({ id: p.id, event: 'touch' });
         lastTouch = now;
       },
       requestPin: (reason, retries) => {

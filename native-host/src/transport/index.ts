@@ -1,8 +1,10 @@
 // Transport selection: `--transport` or MFA_BRIDGE_TRANSPORT: `hid` (default) or `udp:HOST:PORT[:LISTENPORT]`.
+import { CompositeTransport } from './composite.js';
 import { NodeHidTransport } from './hid.js';
 import { type Transport, TransportError } from './types.js';
 import { DEFAULT_UDP, UdpTransport } from './udp.js';
 
+export { CompositeTransport } from './composite.js';
 export { FIDO_USAGE_PAGE, loadNodeHid, NodeHidTransport } from './hid.js';
 export * from './types.js';
 export { DEFAULT_UDP, type UdpEndpoint, UdpTransport } from './udp.js';
@@ -34,6 +36,14 @@ export function parseTransportSpec(spec: string): TransportSpec {
   };
 }
 
+/** A comma-separated list of specs (`hid,udp:127.0.0.1:8111`): every key on every transport. */
+export function parseTransportSpecs(specs: string): TransportSpec[] {
+  const parts = specs.split(',').map((s) => s.trim());
+  if (parts.some((p) => p === ''))
+    throw new TransportError('BAD_SPEC', `transport list "${specs}" has an empty entry`);
+  return parts.map(parseTransportSpec);
+}
+
 export function createTransport(spec: TransportSpec): Transport {
   if (spec.kind === 'hid') return new NodeHidTransport();
   return new UdpTransport({ host: spec.host, port: spec.port, listenPort: spec.listenPort });
@@ -41,5 +51,6 @@ export function createTransport(spec: TransportSpec): Transport {
 
 /** The transport named on the command line, else in MFA_BRIDGE_TRANSPORT, else `hid`. */
 export function transportFromEnvironment(cliValue?: string, env: NodeJS.ProcessEnv = process.env): Transport {
-  return createTransport(parseTransportSpec(cliValue ?? env.MFA_BRIDGE_TRANSPORT ?? 'hid'));
+  const specs = parseTransportSpecs(cliValue ?? env.MFA_BRIDGE_TRANSPORT ?? 'hid');
+  return specs.length === 1 ? createTransport(specs[0]!) : new CompositeTransport(specs.map(createTransport));
 }
