@@ -13,7 +13,7 @@ export const FIDO_USAGE_PAGE = 0xf1d0;
 export const FIDO_USAGE = 0x01;
 
 /** The parts of node-hid we use (its own types are loaded lazily with the native addon). */
-interface NodeHidDevice {
+export interface NodeHidDevice {
   path?: string;
   vendorId: number;
   productId: number;
@@ -22,13 +22,13 @@ interface NodeHidDevice {
   usagePage?: number;
   usage?: number;
 }
-interface NodeHidAsync {
+export interface NodeHidAsync {
   write(data: number[] | Buffer): Promise<number>;
   on(event: 'data', listener: (data: Buffer) => void): void;
   on(event: 'error', listener: (err: Error) => void): void;
   close(): Promise<void>;
 }
-interface NodeHidModule {
+export interface NodeHidModule {
   devicesAsync(): Promise<NodeHidDevice[]>;
   HIDAsync: { open(path: string): Promise<NodeHidAsync> };
 }
@@ -80,8 +80,11 @@ class NodeHidConnection implements HidConnection {
 export class NodeHidTransport implements Transport {
   readonly name = 'hid';
 
+  /** `hid` replaces the node-hid addon (tests without USB devices). */
+  constructor(private readonly hid: () => NodeHidModule = loadNodeHid) {}
+
   async list(): Promise<DeviceDescriptor[]> {
-    const hid = loadNodeHid();
+    const hid = this.hid();
     const devices = await hid.devicesAsync();
     return devices
       .filter((d) => d.usagePage === FIDO_USAGE_PAGE && (d.usage ?? FIDO_USAGE) === FIDO_USAGE && d.path)
@@ -95,7 +98,7 @@ export class NodeHidTransport implements Transport {
   }
 
   async open(descriptor: DeviceDescriptor): Promise<HidConnection> {
-    const hid = loadNodeHid();
+    const hid = this.hid();
     try {
       return new NodeHidConnection(descriptor, await hid.HIDAsync.open(descriptor.path));
     } catch (err) {
