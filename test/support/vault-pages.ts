@@ -1,0 +1,67 @@
+/**
+ * Helpers for the vault/UI browser tests: talk to the background through the extension's real
+ * message protocol from one of its pages, serve a throw-away page (e.g. with a QR code).
+ */
+import { createServer, type Server } from 'node:http';
+import type { Page } from 'puppeteer';
+import type {
+  VaultRequest,
+  VaultRequestType,
+  VaultResponses,
+  WireResponse,
+} from '../../extension/vault/protocol';
+
+/** Send a vault/settings message from an extension page (popup/options) and return the answer. */
+export async function sendFromPage<T extends VaultRequestType>(
+  page: Page,
+  req: Extract<VaultRequest, { type: T }>,
+): Promise<WireResponse<VaultResponses[T]>> {
+  return page.evaluate(
+    (m) => {
+      const g = globalThis as unknown as {
+        browser?: { runtime: { sendMessage(x: unknown): Promise<unknown> } };
+        chrome?: { runtime: { sendMessage(x: unknown): Promise<unknown> } };
+      };
+      return (g.browser ?? g.chrome)!.runtime.sendMessage(m);
+    },
+    req as unknown as Record<string, unknown>,
+  ) as Promise<WireResponse<VaultResponses[T]>>;
+}
+
+/** Like sendFromPage, but returns the value or throws with the error code. */
+export async function callFromPage<T extends VaultRequestType>(
+  page: Page,
+  req: Extract<VaultRequest, { type: T }>,
+): Promise<VaultResponses[T]> {
+  const r = await sendFromPage(page, req);
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+/** Serve one HTML document on localhost (random port). */
+export async function serveHtml(
+  html: string,
+): Promise<{ url: string; close(): Promise<void>; server: Server }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    server,
+    url: `http://localhost:${port}/`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Wait until a TOTP period has at least `margin` seconds left (so a read code and an oracle agree). */
+export async function awayFromBoundary(period = 30, margin = 4): Promise<void> {
+  const left = period - (Math.floor(Date.now() / 1000) % period);
+  if (left < margin) await new Promise((r) => setTimeout(r, left * 1000 + 200));
+}
