@@ -14,7 +14,13 @@ describe('Chromium with the built extension', () => {
   it('starts the background service worker with the fixed extension ID', async () => {
     const worker = await session.serviceWorker();
     expect(worker.url()).toBe(`chrome-extension://${session.extensionId}/background.js`);
-    const manifest = await worker.evaluate(() => chrome.runtime.getManifest());
+    const manifest = await worker.evaluate(() =>
+      (
+        globalThis as unknown as {
+          chrome: { runtime: { getManifest(): { name: string; manifest_version: number } } };
+        }
+      ).chrome.runtime.getManifest(),
+    );
     expect(manifest.name).toBe('mfa-bridge');
     expect(manifest.manifest_version).toBe(3);
   });

@@ -70,7 +70,9 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
       if (!worker) throw new Error('extension service worker target has no worker');
       // The worker target appears before the extension APIs are bound into it.
       for (let i = 0; i < 300; i++) {
-        const ready = await worker.evaluate(() => typeof chrome !== 'undefined' && !!chrome.runtime?.id);
+        const ready = await worker.evaluate(
+          () => !!(globalThis as { chrome?: { runtime?: { id?: string } } }).chrome?.runtime?.id,
+        );
         if (ready) return worker;
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -52,7 +52,7 @@ export async function launchFirefox(options: FirefoxOptions = {}): Promise<Firef
       ...options.prefs,
     },
   });
-  let extensionId = EXTENSION_IDS.firefox;
+  let extensionId: string = EXTENSION_IDS.firefox;
   if (options.extension !== false) extensionId = await browser.installExtension(FIREFOX_EXTENSION_DIR);
   const extensionOrigin = `moz-extension://${FIREFOX_EXTENSION_UUID}`;
   return {
