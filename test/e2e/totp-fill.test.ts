@@ -49,6 +49,22 @@ async function clickPanel(page: Page, state: string): Promise<void> {
   await page.mouse.click(box.x + box.width * 0.25, box.y + box.height - 26);
 }
 
+/**
+ * The extension's unlock window. Found by asking each page for its address: Firefox's BiDi does not
+ * always report the navigation of a new window into the extension process.
+ */
+async function findPage(browser: Browser, urlPart: string, ms = 20_000): Promise<Page> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    for (const p of await browser.pages()) {
+      const href = await p.evaluate(() => location.href).catch(() => p.url());
+      if (href.includes(urlPart)) return p;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no page with ${urlPart}`);
+}
+
 async function signInWithPassword(
   page: Page,
   site: DemoSite,
@@ -156,11 +172,9 @@ function journey(name: string, launch: () => Promise<Session>) {
       const page = await session.browser.newPage();
       await signInWithPassword(page, site, user);
       await page.waitForSelector('.mfa-verify-totp input[name="answer"]', { visible: true });
-      const popupTarget = session.browser.waitForTarget((t) => t.url().includes('popup.html?unlock=1'), {
-        timeout: 20_000,
-      });
       await clickPanel(page, 'unlock');
-      const popup = await (await popupTarget).asPage();
+      await page.waitForSelector('mfa-bridge-ui[data-mfa-bridge="unlocking"]');
+      const popup = await findPage(session.browser, 'popup.html?unlock=1');
       const pw = await popup.waitForSelector('input[type="password"]', { visible: true });
       await pw!.type(MASTER);
       await popup.keyboard.press('Enter');
