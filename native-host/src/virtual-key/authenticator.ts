@@ -422,7 +422,11 @@ export class VirtualAuthenticator {
 
   private find(rpId: string, id: Uint8Array): StoredCredential | undefined {
     const key = b64u(id);
-    return this.store.state.credentials.find((c) => c.id === key && c.rpId === rpId);
+    const appParam = b64u(sha256(rpId));
+    // Credentials made by U2F_REGISTER know only the RP ID's hash (real keys accept them over CTAP2 too).
+    return this.store.state.credentials.find(
+      (c) => c.id === key && (c.rpId === rpId || (c.rpId === '' && c.appParam === appParam)),
+    );
   }
 
   private assertion(
@@ -434,7 +438,8 @@ export class VirtualAuthenticator {
   ): Map<unknown, unknown> {
     cred.signCount += 1;
     this.store.save();
-    const authData = concat(sha256(cred.rpId), new Uint8Array([flags]), u32(cred.signCount));
+    const rpIdHash = cred.rpId === '' ? fromB64u(cred.appParam ?? '') : sha256(cred.rpId);
+    const authData = concat(rpIdHash, new Uint8Array([flags]), u32(cred.signCount));
     const key = createPrivateKey({
       key: Buffer.from(cred.privateKey, 'base64'),
       format: 'der',

@@ -1,5 +1,5 @@
 // `npm run virtual-key -- [--port 8111] [--host-port 7112] [--pin 1234] [--state FILE]
-//   [--touch auto|delay:MS|manual] [--ctap 2.0|2.1]`
+//   [--touch auto|delay:MS|manual] [--ctap 2.0|2.1|u2f]`
 import { parseArgs } from 'node:util';
 import { startVirtualKey } from './index.js';
 
@@ -12,7 +12,8 @@ A software CTAP 2.1 security key speaking CTAPHID over UDP (raw 64-byte reports)
   --pin PIN           set this PIN at start if the key has none
   --state FILE        keep credentials and PIN state in FILE (mode 0600)
   --touch MODE        auto (default), delay:MS, or manual (press Enter to touch)
-  --ctap 2.0|2.1      behave as a CTAP 2.0 or 2.1 key (default 2.1)
+  --ctap 2.0|2.1|u2f  behave as a CTAP 2.0 or 2.1 key (default 2.1; both also answer U2F),
+                      or as a U2F-only key (no CTAP2)
   -h, --help          this text
 `;
 
@@ -40,8 +41,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(hostPort) || hostPort < 1 || hostPort > 65535) {
     throw new Error(`--host-port ${values['host-port']} is not a port`);
   }
-  if (values.ctap !== '2.0' && values.ctap !== '2.1')
-    throw new Error(`--ctap ${values.ctap} is not 2.0 or 2.1`);
+  if (values.ctap !== '2.0' && values.ctap !== '2.1' && values.ctap !== 'u2f')
+    throw new Error(`--ctap ${values.ctap} is not 2.0, 2.1 or u2f`);
   const manual = values.touch === 'manual';
   const key = await startVirtualKey({
     port,

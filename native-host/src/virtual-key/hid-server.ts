@@ -17,8 +17,12 @@ import type { RequestContext, TouchResult } from './authenticator.js';
 export interface CtapHidServerOptions {
   /** Sends one 64-byte report to the host. */
   send(report: Uint8Array): void;
-  /** Runs one CTAPHID_CBOR request. */
-  handleCbor(request: Uint8Array, ctx: RequestContext): Promise<Uint8Array>;
+  /** Runs one CTAPHID_CBOR request; absent on a U2F-only key (CTAPHID_CBOR then answers INVALID_CMD). */
+  handleCbor?(request: Uint8Array, ctx: RequestContext): Promise<Uint8Array>;
+  /** Runs one CTAPHID_MSG (U2F APDU) request; absent: CTAPHID_MSG answers INVALID_CMD. */
+  handleMsg?(apdu: Uint8Array): Promise<Uint8Array>;
+  /** Capability flags in the INIT reply (default: WINK and CBOR, plus NMSG when there is no handleMsg). */
+  capabilities?: number;
   /** Waits for a touch; resolves early with 'cancelled' when the signal aborts. */
   waitForTouch(signal: AbortSignal): Promise<TouchResult>;
   /** Called while a request waits for a touch (true) and when it stops waiting (false). */
@@ -174,7 +178,11 @@ export class CtapHidServer {
         cid: newCid,
         protocolVersion: 2,
         deviceVersion: [1, 0, 0],
-        capabilities: CAPABILITY.WINK | CAPABILITY.CBOR | CAPABILITY.NMSG,
+        capabilities:
+          this.options.capabilities ??
+          CAPABILITY.WINK |
+            (this.options.handleCbor ? CAPABILITY.CBOR : 0) |
+            (this.options.handleMsg ? 0 : CAPABILITY.NMSG),
       }),
     );
   }
@@ -190,17 +198,29 @@ export class CtapHidServer {
         return;
       }
       case CTAPHID_CMD.CBOR: {
-        void this.runCbor(cid, payload);
+        const handle = this.options.handleCbor;
+        if (!handle) break;
+        void this.run(cid, CTAPHID_CMD.CBOR, (ctx) => handle(payload, ctx), new Uint8Array([0x7f]));
         return;
       }
-      default: {
-        this.error(cid, HID_ERROR.INVALID_CMD);
+      case CTAPHID_CMD.MSG: {
+        const handle = this.options.handleMsg;
+        if (!handle) break;
+        // SW 0x6F00 (no precise diagnosis) if the handler fails.
+        void this.run(cid, CTAPHID_CMD.MSG, () => handle(payload), new Uint8Array([0x6f, 0x00]));
         return;
       }
     }
+    this.error(cid, HID_ERROR.INVALID_CMD);
   }
 
-  private async runCbor(cid: number, payload: Uint8Array): Promise<void> {
+  /** Runs one CBOR or MSG request with the channel busy (keepalives, CANCEL) until it answers. */
+  private async run(
+    cid: number,
+    cmd: number,
+    handle: (ctx: RequestContext) => Promise<Uint8Array>,
+    onFailure: Uint8Array,
+  ): Promise<void> {
     const abort = new AbortController();
     const busy: Busy = {
       cid,
@@ -226,14 +246,14 @@ export class CtapHidServer {
     };
     let response: Uint8Array;
     try {
-      response = await this.options.handleCbor(payload, ctx);
+      response = await handle(ctx);
     } catch {
-      response = new Uint8Array([0x7f]);
+      response = onFailure;
     } finally {
       clearInterval(busy.timer);
       if (this.busy === busy) this.busy = null;
     }
-    this.reply(cid, CTAPHID_CMD.CBOR, response);
+    this.reply(cid, cmd, response);
   }
 
   private keepalive(busy: Busy): void {

@@ -1,12 +1,19 @@
 // The virtual security key on the UDP wire, in-process: startVirtualKey({ port, hostPort, ... }).
 import { createSocket } from 'node:dgram';
-import { type AuthenticatorOptions, type TouchResult, VirtualAuthenticator } from './authenticator.js';
+import {
+  type AuthenticatorOptions,
+  type RequestContext,
+  type TouchResult,
+  VirtualAuthenticator,
+} from './authenticator.js';
 import { CtapHidServer } from './hid-server.js';
 import { StateStore } from './state.js';
+import { ensureU2fAttestation, U2fAuthenticator } from './u2f.js';
 
 export { type AuthenticatorOptions, type RequestContext, VirtualAuthenticator } from './authenticator.js';
 export { CtapHidServer } from './hid-server.js';
 export { type KeyState, StateStore, type StoredCredential } from './state.js';
+export { ensureU2fAttestation, U2fAuthenticator, type U2fRequestContext } from './u2f.js';
 
 /** auto: touched at once; delay: touched after `ms`; manual: waits for `touch()`. */
 export type TouchMode = { kind: 'auto' } | { kind: 'delay'; ms: number } | { kind: 'manual' };
@@ -38,7 +45,15 @@ export interface VirtualKeyOptions {
   stateFile?: string;
   /** How long a request waits for a touch before USER_ACTION_TIMEOUT (default 30 s). */
   userActionTimeoutMs?: number;
-  ctapVersion?: AuthenticatorOptions['ctapVersion'];
+  /**
+   * '2.1' (default) or '2.0': a CTAP2 key that also answers U2F over CTAPHID_MSG, as real keys do;
+   * 'u2f': a U2F-only key (no CBOR capability, CTAPHID_CBOR answers INVALID_CMD).
+   */
+  ctapVersion?: AuthenticatorOptions['ctapVersion'] | 'u2f';
+  /** A touch counts for a U2F request made within this long after it (default 10 s). */
+  u2fPresenceMs?: number;
+  /** A U2F wait for touch ends when the host stops polling for this long (default 1 s). */
+  u2fPollLapseMs?: number;
   pinProtocols?: number[];
   /** Told when a request starts or stops waiting for a touch (the CLI prints a prompt). */
   onTouchWait?: (waiting: boolean) => void;
@@ -66,8 +81,11 @@ export async function startVirtualKey(options: VirtualKeyOptions = {}): Promise<
   const hostPort = options.hostPort ?? 7112;
   const listenHost = options.host ?? '127.0.0.1';
   const store = new StateStore(options.stateFile);
+  const u2fOnly = options.ctapVersion === 'u2f';
+  await ensureU2fAttestation(store);
+  const u2f = new U2fAuthenticator(store);
   const authenticator = new VirtualAuthenticator(store, {
-    ...(options.ctapVersion ? { ctapVersion: options.ctapVersion } : {}),
+    ...(options.ctapVersion && options.ctapVersion !== 'u2f' ? { ctapVersion: options.ctapVersion } : {}),
     ...(options.pinProtocols ? { pinProtocols: options.pinProtocols } : {}),
   });
   if (options.pin !== undefined && !authenticator.pinSet) authenticator.presetPin(options.pin);
@@ -97,11 +115,51 @@ export async function startVirtualKey(options: VirtualKeyOptions = {}): Promise<
       else if (touchMode.kind === 'delay') timers.push(setTimeout(onTouch, touchMode.ms));
     });
 
+  // U2F never blocks: a request without a recent touch gets 0x6985 and starts a wait for one (the key
+  // blinks); the touch then counts for the next poll. The wait ends when the host stops polling.
+  let presentUntil = 0;
+  let u2fWait: { abort: AbortController; lastPoll: number; timer: NodeJS.Timeout } | null = null;
+  const takePresence = (): boolean => {
+    if (Date.now() >= presentUntil) return false;
+    presentUntil = 0;
+    return true;
+  };
+  const testPresence = async (): Promise<boolean> => {
+    if (takePresence()) return true;
+    if (!u2fWait) {
+      const abort = new AbortController();
+      const wait = {
+        abort,
+        lastPoll: Date.now(),
+        timer: setInterval(() => {
+          if (Date.now() - wait.lastPoll > (options.u2fPollLapseMs ?? 1000)) abort.abort();
+        }, 100),
+      };
+      u2fWait = wait;
+      waiting = true;
+      options.onTouchWait?.(true);
+      void waitForTouch(abort.signal).then((r) => {
+        clearInterval(wait.timer);
+        if (u2fWait === wait) u2fWait = null;
+        waiting = false;
+        options.onTouchWait?.(false);
+        if (r === 'touched') presentUntil = Date.now() + (options.u2fPresenceMs ?? 10_000);
+      });
+    }
+    u2fWait.lastPoll = Date.now();
+    // A touch that comes at once (--touch auto) counts for this very request.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return takePresence();
+  };
+
   const server = new CtapHidServer({
     send: (report) => {
       if (!paused) socket.send(report, hostPort, peerAddress);
     },
-    handleCbor: (request, ctx) => authenticator.handle(request, ctx),
+    ...(u2fOnly
+      ? {}
+      : { handleCbor: (request: Uint8Array, ctx: RequestContext) => authenticator.handle(request, ctx) }),
+    handleMsg: (apdu) => u2f.handle(apdu, { testPresence }),
     waitForTouch,
     onTouchWait: (w) => {
       waiting = w;
@@ -144,6 +202,7 @@ export async function startVirtualKey(options: VirtualKeyOptions = {}): Promise<
     },
     close() {
       server.close();
+      u2fWait?.abort.abort();
       return new Promise<void>((resolve) => socket.close(() => resolve()));
     },
   };
