@@ -31,6 +31,13 @@ async function startEnrol(rig: BridgeRig, page: Page, user: string, uv?: string)
 
 /** Signs out (drops the session cookie) and signs in again: a user with a key lands on the key step. */
 async function startSignIn(rig: BridgeRig, page: Page, user: string): Promise<number> {
+  // Let the widget finish its own navigation after the last ceremony before dropping the session.
+  await page.waitForFunction(
+    () =>
+      document.readyState === 'complete' &&
+      !document.querySelector('#webauthn-status[data-state=pending], #webauthn-status[data-state=success]'),
+    { timeout: 20_000 },
+  );
   const cookies = await page.cookies();
   await page.deleteCookie(...cookies);
   const since = Date.now();

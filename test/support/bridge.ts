@@ -103,6 +103,11 @@ export async function signInWithPassword(page: Page, site: DemoSite, user: strin
   await page.waitForFunction(() => !document.querySelector('#okta-signin-username'), { timeout: 20_000 });
 }
 
+/** `promise`, or `fallback` after `ms` (a page that is navigating may not answer evaluate at all). */
+function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return Promise.race([promise, new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms))]);
+}
+
 export interface CeremonyOutcome {
   /** `verified`: the demo server verified it; `rejected`: the server refused it; `error`: the page's call failed. */
   state: 'verified' | 'rejected' | 'error';
@@ -129,14 +134,22 @@ export async function ceremonyOutcome(
     if (event && event.at >= since) {
       return { state: event.ok ? 'verified' : 'rejected', errorName: '', text: event.reason ?? '', event };
     }
-    const status = await page
-      .evaluate(() => {
-        const s = document.querySelector<HTMLElement>('#webauthn-status');
-        return s
-          ? { state: s.dataset.state ?? '', errorName: s.dataset.errorName ?? '', text: s.textContent ?? '' }
-          : null;
-      })
-      .catch(() => null);
+    const status = await withTimeout(
+      page
+        .evaluate(() => {
+          const s = document.querySelector<HTMLElement>('#webauthn-status');
+          return s
+            ? {
+                state: s.dataset.state ?? '',
+                errorName: s.dataset.errorName ?? '',
+                text: s.textContent ?? '',
+              }
+            : null;
+        })
+        .catch(() => null),
+      2000,
+      null,
+    );
     if (status?.state === 'error') return { state: 'error', errorName: status.errorName, text: status.text };
     await new Promise((r) => setTimeout(r, 100));
   }

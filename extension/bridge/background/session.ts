@@ -271,7 +271,9 @@ async function run(
       );
       const known = await deps.credentials.get(rpId, parsed.output.rawId).catch(() => undefined);
       const checked = await checkAssertion(parsed.output, expectation, allowed, known);
-      finish({ t: 'got', credential: checked });
+      if (known)
+        await deps.credentials.put({ ...known, signCount: checked.signCount }).catch(() => undefined);
+      finish({ t: 'got', credential: checked.response });
     }
   } catch (error) {
     const message =

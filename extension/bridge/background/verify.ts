@@ -1,16 +1,23 @@
 /**
- * Checks the host's response before it reaches the page, with the shared core: client data (type,
- * challenge, origin, crossOrigin, topOrigin), RP ID hash, flags (UP, UV when required, AT on create),
- * credential id; for `get` against a key we saw registered, the signature. Returns the response in the
- * exact shape the page script builds credentials from.
+ * Checks the host's response before it reaches the page, with the shared core: the exact client data
+ * we expect (type, challenge, origin, crossOrigin, topOrigin), then `verifyRegistration` (attestation,
+ * RP ID hash, flags, credential id) or, for `get` against a key we saw registered, `verifyAuthentication`
+ * (signature and counter); an assertion for a key we never saw gets the client-data, RP ID hash, flag and
+ * allow-list checks. Returns the response in the exact shape the page script builds credentials from.
  */
-import { decodeCtap, decodeCtapPrefix } from '@shared/cbor/index.js';
-import { verifyCoseSignature } from '@shared/cose/index.js';
+import { decodeCtap } from '@shared/cbor/index.js';
 import type {
   AuthenticationResponseJSON as HostAuthenticationJSON,
   RegistrationResponseJSON as HostRegistrationJSON,
 } from '@shared/protocol/index.js';
-import { fromBase64Url, parseClientDataJSON, toBase64Url } from '@shared/webauthn/index.js';
+import {
+  fromBase64Url,
+  parseAuthenticatorData,
+  parseClientDataJSON,
+  toBase64Url,
+  verifyAuthentication,
+  verifyRegistration,
+} from '@shared/webauthn/index.js';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../wire';
 
 export class ResponseCheckError extends Error {
@@ -32,27 +39,13 @@ export interface CredentialRecord {
   rpId: string;
   /** base64url credential id. */
   id: string;
-  /** base64url of the CTAP2 COSE_Key bytes. */
+  /** base64url of the COSE_Key bytes `verifyRegistration` returned. */
   cosePublicKey: string;
+  signCount: number;
 }
-
-const FLAG_UP = 0x01;
-const FLAG_UV = 0x04;
-const FLAG_AT = 0x40;
 
 function fail(message: string): never {
   throw new ResponseCheckError(message);
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
-
-async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 }
 
 function decode(text: string, what: string): Uint8Array {
@@ -63,10 +56,15 @@ function decode(text: string, what: string): Uint8Array {
   }
 }
 
-function checkClientData(bytes: Uint8Array, type: string, expected: Expectation): void {
+async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+}
+
+/** Byte-exact expectations a relying party's own check would not all make (crossOrigin false, no topOrigin). */
+function checkClientData(text: string, type: string, expected: Expectation): void {
   let cd: ReturnType<typeof parseClientDataJSON>;
   try {
-    cd = parseClientDataJSON(bytes);
+    cd = parseClientDataJSON(decode(text, 'clientDataJSON'));
   } catch {
     fail('clientDataJSON is malformed');
   }
@@ -74,67 +72,54 @@ function checkClientData(bytes: Uint8Array, type: string, expected: Expectation)
   if (cd.challenge !== expected.challenge) fail('clientDataJSON challenge differs from the request');
   if (cd.origin !== expected.origin) fail('clientDataJSON origin differs from the caller');
   if ((cd.crossOrigin ?? false) !== expected.crossOrigin) fail('clientDataJSON crossOrigin is wrong');
-  if (expected.crossOrigin && cd.topOrigin !== expected.topOrigin) fail('clientDataJSON topOrigin is wrong');
+  if (cd.topOrigin !== (expected.crossOrigin ? expected.topOrigin : undefined))
+    fail('clientDataJSON topOrigin is wrong');
 }
 
-async function checkAuthData(
-  authData: Uint8Array,
-  expected: Expectation,
-  requireAt: boolean,
-): Promise<number> {
-  if (authData.length < 37) fail('authenticator data is too short');
-  if (!equalBytes(authData.subarray(0, 32), await sha256(new TextEncoder().encode(expected.rpId)))) {
-    fail('authenticator data is for another RP ID');
+function coreOptions(expected: Expectation) {
+  return {
+    expectedChallenge: expected.challenge,
+    expectedOrigin: expected.origin,
+    expectedRpId: expected.rpId,
+    requireUserVerification: expected.userVerificationRequired,
+    ...(expected.crossOrigin && expected.topOrigin !== undefined
+      ? { expectedTopOrigin: expected.topOrigin }
+      : {}),
+  };
+}
+
+function coreMessage(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as Error & { code?: string }).code;
+    return code ? `${code}: ${error.message}` : error.message;
   }
-  const flags = authData[32]!;
-  if ((flags & FLAG_UP) === 0) fail('user presence flag is not set');
-  if (expected.userVerificationRequired && (flags & FLAG_UV) === 0) fail('user verification flag is not set');
-  if (requireAt && (flags & FLAG_AT) === 0) fail('attested credential data is missing');
-  return flags;
+  return String(error);
 }
 
 export async function checkRegistration(
   json: HostRegistrationJSON,
   expected: Expectation,
 ): Promise<{ response: RegistrationResponseJSON; record: CredentialRecord }> {
-  checkClientData(decode(json.response.clientDataJSON, 'clientDataJSON'), 'webauthn.create', expected);
-  let attestation: unknown;
+  checkClientData(json.response.clientDataJSON, 'webauthn.create', expected);
+  let verified: Awaited<ReturnType<typeof verifyRegistration>>;
   try {
-    attestation = decodeCtap(decode(json.response.attestationObject, 'attestationObject'));
-  } catch {
-    return fail('attestationObject is not CBOR');
+    verified = await verifyRegistration({ response: json, ...coreOptions(expected) });
+  } catch (error) {
+    fail(coreMessage(error));
   }
-  const authDataValue = attestation instanceof Map ? attestation.get('authData') : undefined;
-  if (!(authDataValue instanceof Uint8Array)) fail('attestationObject has no authData');
-  const authData = authDataValue;
-  await checkAuthData(authData, expected, true);
-  if (json.response.authenticatorData !== undefined) {
-    if (!equalBytes(decode(json.response.authenticatorData, 'authenticatorData'), authData)) {
-      fail('authenticatorData differs from the attestation object');
-    }
+  const attestation = decode(json.response.attestationObject, 'attestationObject');
+  // authenticatorData for the page: the host's, which must equal the attested one, or derived.
+  const authData = authDataFromAttestation(attestation);
+  if (
+    json.response.authenticatorData !== undefined &&
+    json.response.authenticatorData !== toBase64Url(authData)
+  ) {
+    fail('authenticatorData differs from the attestation object');
   }
-  // Attested credential data: aaguid (16), credentialIdLength (2), credentialId, COSE key.
-  const base = 37 + 16;
-  if (authData.length < base + 2) fail('attested credential data is truncated');
-  const idLength = (authData[base]! << 8) | authData[base + 1]!;
-  const idStart = base + 2;
-  const credentialId = authData.subarray(idStart, idStart + idLength);
-  if (credentialId.length !== idLength) fail('credential id is truncated');
-  if (!equalBytes(credentialId, decode(json.rawId, 'rawId')))
-    fail('rawId differs from the attested credential id');
-  if (json.id !== json.rawId) fail('id differs from rawId');
-  let keyEnd: number;
-  let coseKey: unknown;
-  try {
-    const prefix = decodeCtapPrefix(authData, idStart + idLength);
-    keyEnd = prefix.end;
-    coseKey = prefix.value;
-  } catch {
-    return fail('credential public key is not CBOR');
-  }
-  const alg = coseKey instanceof Map ? coseKey.get(3) : undefined;
-  if (typeof alg !== 'number') fail('credential public key has no algorithm');
-  if (json.response.publicKeyAlgorithm !== undefined && json.response.publicKeyAlgorithm !== alg) {
+  if (
+    json.response.publicKeyAlgorithm !== undefined &&
+    json.response.publicKeyAlgorithm !== verified.algorithm
+  ) {
     fail('publicKeyAlgorithm differs from the credential public key');
   }
   const response: RegistrationResponseJSON = {
@@ -147,7 +132,7 @@ export async function checkRegistration(
       clientDataJSON: json.response.clientDataJSON,
       attestationObject: json.response.attestationObject,
       authenticatorData: toBase64Url(authData),
-      publicKeyAlgorithm: alg,
+      publicKeyAlgorithm: verified.algorithm,
       transports: json.response.transports ?? ['usb'],
     },
   };
@@ -156,10 +141,18 @@ export async function checkRegistration(
     response,
     record: {
       rpId: expected.rpId,
-      id: json.rawId,
-      cosePublicKey: toBase64Url(authData.subarray(idStart + idLength, keyEnd)),
+      id: verified.credentialId,
+      cosePublicKey: toBase64Url(verified.publicKey),
+      signCount: verified.signCount,
     },
   };
+}
+
+function authDataFromAttestation(attestation: Uint8Array): Uint8Array {
+  const map = decodeCtap(attestation);
+  const authData = map instanceof Map ? map.get('authData') : undefined;
+  if (!(authData instanceof Uint8Array)) fail('attestationObject has no authData');
+  return authData;
 }
 
 export async function checkAssertion(
@@ -167,29 +160,40 @@ export async function checkAssertion(
   expected: Expectation,
   allowed: readonly string[],
   known: CredentialRecord | undefined,
-): Promise<AuthenticationResponseJSON> {
-  const clientData = decode(json.response.clientDataJSON, 'clientDataJSON');
-  checkClientData(clientData, 'webauthn.get', expected);
-  const authData = decode(json.response.authenticatorData, 'authenticatorData');
-  await checkAuthData(authData, expected, false);
+): Promise<{ response: AuthenticationResponseJSON; signCount: number }> {
+  checkClientData(json.response.clientDataJSON, 'webauthn.get', expected);
   if (json.id !== json.rawId) fail('id differs from rawId');
   if (allowed.length > 0 && !allowed.includes(json.rawId))
     fail('the key answered with a credential the RP did not allow');
+  let signCount: number;
   if (known) {
-    const signed = new Uint8Array(authData.length + 32);
-    signed.set(authData, 0);
-    signed.set(await sha256(clientData), authData.length);
-    let ok = false;
     try {
-      ok = await verifyCoseSignature(
-        decode(known.cosePublicKey, 'stored key'),
-        signed,
-        decode(json.response.signature, 'signature'),
-      );
-    } catch {
-      ok = false;
+      const verified = await verifyAuthentication({
+        response: json,
+        credential: {
+          id: known.id,
+          publicKey: decode(known.cosePublicKey, 'stored key'),
+          signCount: known.signCount,
+        },
+        ...coreOptions(expected),
+      });
+      signCount = verified.signCount;
+    } catch (error) {
+      fail(coreMessage(error));
     }
-    if (!ok) fail('the assertion signature does not verify with the registered key');
+  } else {
+    let authData: ReturnType<typeof parseAuthenticatorData>;
+    try {
+      authData = parseAuthenticatorData(decode(json.response.authenticatorData, 'authenticatorData'));
+    } catch (error) {
+      fail(coreMessage(error));
+    }
+    const expectedHash = await sha256(new TextEncoder().encode(expected.rpId));
+    if (toBase64Url(authData.rpIdHash) !== toBase64Url(expectedHash))
+      fail('authenticator data is for another RP ID');
+    if (!authData.flags.up) fail('user presence flag is not set');
+    if (expected.userVerificationRequired && !authData.flags.uv) fail('user verification flag is not set');
+    signCount = authData.signCount;
   }
   const response: AuthenticationResponseJSON = {
     id: json.id,
@@ -204,5 +208,5 @@ export async function checkAssertion(
     },
   };
   if (json.response.userHandle !== undefined) response.response.userHandle = json.response.userHandle;
-  return response;
+  return { response, signCount };
 }
