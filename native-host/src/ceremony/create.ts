@@ -20,6 +20,7 @@ import {
 import { waitForKey } from './device.js';
 import { CeremonyError } from './errors.js';
 import { obtainPinToken, PERMISSION, type PinToken } from './pin.js';
+import { u2fMakeCredential } from './u2f.js';
 
 export interface CreateRequest {
   origin: string;
@@ -47,6 +48,10 @@ export async function createCredential(
 
   const key = await waitForKey(ctx.transport, { ...callOptions(ctx), signal: ctx.signal });
   try {
+    if (key.u2fOnly) {
+      const att = await u2fMakeCredential(key, rpId, clientDataHash, options, ctx);
+      return await registrationResponse(att, clientDataJSON, options, false);
+    }
     const { ctap, info } = key;
     const call = callOptions(ctx);
     const sel = options.authenticatorSelection ?? {};

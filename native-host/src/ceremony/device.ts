@@ -1,9 +1,10 @@
 // Finding and opening a key for one ceremony; with several keys, the one the user touches.
+import { Ctap1 } from '../ctap1/client.js';
 import { Ctap2 } from '../ctap2/client.js';
 import type { AuthenticatorInfo } from '../ctap2/commands.js';
 import { CTAP2_STATUS, CtapError } from '../ctap2/status.js';
 import { type CallOptions, CtapHidDevice } from '../ctaphid/device.js';
-import { CtapHidError } from '../ctaphid/frames.js';
+import { CAPABILITY, CtapHidError, HID_ERROR, KEEPALIVE_STATUS, MAX_PAYLOAD } from '../ctaphid/frames.js';
 import type { DeviceDescriptor, Transport } from '../transport/types.js';
 import { CeremonyError } from './errors.js';
 
@@ -11,8 +12,37 @@ export interface OpenKey {
   descriptor: DeviceDescriptor;
   device: CtapHidDevice;
   ctap: Ctap2;
+  /** CTAP1/U2F on the same device (U2F-only keys, and CTAP2 keys that also answer U2F). */
+  ctap1: Ctap1;
+  /** A U2F-only key: no CBOR capability, or CTAP2 GetInfo answered INVALID_COMMAND. */
+  u2fOnly: boolean;
+  /** GetInfo; for a U2F-only key, what a browser assumes of one (versions ["U2F_V2"], ES256, no options). */
   info: AuthenticatorInfo;
   close(): Promise<void>;
+}
+
+/** What a U2F-only key can do, in GetInfo terms. */
+export function u2fInfo(version: string): AuthenticatorInfo {
+  return {
+    versions: [version],
+    extensions: [],
+    aaguid: new Uint8Array(16),
+    options: {},
+    maxMsgSize: MAX_PAYLOAD,
+    pinUvAuthProtocols: [],
+    maxCredentialCountInList: 1,
+    maxCredentialIdLength: 255,
+    transports: ['usb'],
+    algorithms: [{ type: 'public-key', alg: -7 }],
+  };
+}
+
+/** GetInfo failures that mean "this key does not speak CTAP2" (old U2F keys). */
+function lacksCtap2(err: unknown): boolean {
+  return (
+    (err instanceof CtapHidError && err.code === 'DEVICE_ERROR' && err.hidError === HID_ERROR.INVALID_CMD) ||
+    (err instanceof CtapError && err.status === CTAP2_STATUS.INVALID_COMMAND)
+  );
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -32,8 +62,18 @@ export async function openKey(transport: Transport, descriptor: DeviceDescriptor
   try {
     const device = await CtapHidDevice.open(connection);
     const ctap = new Ctap2(device);
-    const info = await ctap.getInfo();
-    return { descriptor, device, ctap, info, close: () => device.close() };
+    const ctap1 = new Ctap1(device);
+    let info: AuthenticatorInfo | null = null;
+    if (device.capabilities & CAPABILITY.CBOR) {
+      try {
+        info = await ctap.getInfo();
+      } catch (err) {
+        if (!lacksCtap2(err)) throw err;
+      }
+    }
+    const u2fOnly = info === null;
+    if (!info) info = u2fInfo(await ctap1.version());
+    return { descriptor, device, ctap, ctap1, u2fOnly, info, close: () => device.close() };
   } catch (err) {
     await connection.close();
     if (err instanceof CtapHidError && err.code === 'TIMEOUT') return null;
@@ -50,6 +90,10 @@ const TOUCHED = new Set<number>([
 
 /** Waits for a touch on one key: authenticatorSelection on CTAP 2.1 keys, the empty-PIN-auth trick on 2.0 keys. */
 async function touchOf(key: OpenKey, call: CallOptions): Promise<OpenKey> {
+  if (key.u2fOnly) {
+    await u2fTouch(key, call);
+    return key;
+  }
   if (key.info.versions.includes('FIDO_2_1')) {
     await key.ctap.selection(call);
     return key;
@@ -71,6 +115,18 @@ async function touchOf(key: OpenKey, call: CallOptions): Promise<OpenKey> {
     throw err;
   }
   return key;
+}
+
+/**
+ * Waits for a touch on a U2F key the way browsers do: a U2F_REGISTER with a bogus application parameter,
+ * polled until the user touches the key (the registration is thrown away).
+ */
+export async function u2fTouch(key: OpenKey, call: CallOptions): Promise<void> {
+  const bogus = new Uint8Array(32).fill(0x41);
+  await key.ctap1.register(bogus, bogus, {
+    ...(call.signal ? { signal: call.signal } : {}),
+    onTouch: () => call.onKeepalive?.(KEEPALIVE_STATUS.UP_NEEDED),
+  });
 }
 
 /**

@@ -2,6 +2,7 @@
 import { CborError } from '@shared/cbor/index.js';
 import type { HostError, HostErrorName } from '@shared/protocol/index.js';
 import { WebAuthnError } from '@shared/webauthn/index.js';
+import { Ctap1Error } from '../ctap1/apdu.js';
 import { CtapResponseError } from '../ctap2/commands.js';
 import { PinProtocolError } from '../ctap2/pin-protocol.js';
 import { CtapError, domExceptionNameForStatus } from '../ctap2/status.js';
@@ -40,6 +41,15 @@ export function toHostError(err: unknown, abortReason?: AbortReason): HostError 
   if (err instanceof TransportError) return { name: 'DeviceError', message: err.message };
   if (err instanceof CtapResponseError || err instanceof CborError) {
     return { name: 'DeviceError', message: `the security key sent a malformed reply: ${err.message}` };
+  }
+  if (err instanceof Ctap1Error) {
+    return {
+      name: 'DeviceError',
+      message:
+        err.code === 'BAD_RESPONSE'
+          ? `the security key sent a malformed U2F reply: ${err.message}`
+          : `U2F: ${err.message}`,
+    };
   }
   if (err instanceof WebAuthnError) return { name: 'ProtocolError', message: err.message };
   if (err instanceof PinProtocolError) return { name: 'DeviceError', message: err.message };

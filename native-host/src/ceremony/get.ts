@@ -10,6 +10,7 @@ import { type CeremonyContext, callOptions, clientData, descriptors, fitList, sh
 import { waitForKey } from './device.js';
 import { CeremonyError } from './errors.js';
 import { obtainPinToken, PERMISSION, type PinToken } from './pin.js';
+import { u2fGetAssertion } from './u2f.js';
 
 export interface GetRequest {
   origin: string;
@@ -30,6 +31,22 @@ export async function getAssertion(
 
   const key = await waitForKey(ctx.transport, { ...callOptions(ctx), signal: ctx.signal });
   try {
+    if (key.u2fOnly) {
+      const a = await u2fGetAssertion(key, req.origin, rpId, clientDataHash, options, ctx);
+      const id = toBase64Url(a.credentialId);
+      return {
+        id,
+        rawId: id,
+        type: 'public-key',
+        authenticatorAttachment: 'cross-platform',
+        clientExtensionResults: a.appid !== undefined ? { appid: a.appid } : {},
+        response: {
+          clientDataJSON: toBase64Url(clientDataJSON),
+          authenticatorData: toBase64Url(a.authData),
+          signature: toBase64Url(a.signature),
+        },
+      };
+    }
     const { ctap, info } = key;
     const call = callOptions(ctx);
     const uvReq = options.userVerification ?? 'preferred';
