@@ -14,6 +14,7 @@ const EXTENSION_KEY =
 export default defineConfig({
   srcDir: 'extension',
   entrypointsDir: 'entrypoints',
+  publicDir: 'extension/public',
   outDir: 'dist',
   imports: false,
   manifestVersion: 3,
