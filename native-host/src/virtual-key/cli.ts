@@ -5,7 +5,7 @@ import { startVirtualKey } from './index.js';
 
 const USAGE = `Usage: npm run virtual-key -- [options]
 
-A software CTAP 2.1 security key speaking CTAPHID over UDP (raw 64-byte reports).
+A software CTAP 2.1 (or U2F-only) security key speaking CTAPHID over UDP (raw 64-byte reports).
 
   --port N            UDP port to listen on (default 8111)
   --host-port N       UDP port to answer to (default 7112)
@@ -57,7 +57,9 @@ async function main(): Promise<void> {
   });
   process.stderr.write(
     `virtual key listening on 127.0.0.1:${key.port}, answering to port ${key.hostPort}` +
-      ` (touch: ${values.touch}, PIN ${key.authenticator.pinSet ? 'set' : 'not set'}, ` +
+      (values.ctap === 'u2f'
+        ? ` (U2F only, touch: ${values.touch}, `
+        : ` (touch: ${values.touch}, PIN ${key.authenticator.pinSet ? 'set' : 'not set'}, `) +
       `${key.authenticator.credentialCount} credentials)\n`,
   );
   if (manual) {

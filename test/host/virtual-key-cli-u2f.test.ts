@@ -1,0 +1,112 @@
+// `npm run virtual-key -- --ctap u2f`: a U2F-only key from the CLI, with manual touch from stdin, used by
+// the built host (fido-u2f registration verified by SimpleWebAuthn), its attestation kept in --state.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeCtap } from '@shared/cbor/index.js';
+import { type RegistrationResponseJSON, verifyRegistrationResponse } from '@simplewebauthn/server';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureHostBuilt, type HostProcess, startHost } from './host-process.js';
+import { freeUdpPort } from './ports.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const KEY_CMD = [process.execPath, '--import', 'tsx', 'native-host/src/virtual-key/cli.ts'] as const;
+const running: ChildProcess[] = [];
+let host: HostProcess | undefined;
+
+beforeAll(() => ensureHostBuilt());
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+  for (const c of running.splice(0)) {
+    if (c.exitCode === null) {
+      c.kill('SIGTERM');
+      await new Promise((r) => c.on('exit', r));
+    }
+  }
+});
+
+function startKeyCli(args: string[]): Promise<{ child: ChildProcess; stderr: () => string }> {
+  const child = spawn(KEY_CMD[0], [...KEY_CMD.slice(1), ...args], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  let err = '';
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`virtual key did not start: ${err}`)), 30_000);
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+      if (err.includes('listening')) {
+        clearTimeout(t);
+        resolve({ child, stderr: () => err });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`virtual key exited ${code}: ${err}`)));
+  });
+}
+
+const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
+
+describe('virtual key CLI in U2F mode', () => {
+  it('--ctap u2f: the host registers through it after Enter, and the state keeps the attestation', async () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'mfa-bridge-vk-u2f-')), 'key.json');
+    const [port, hostPort] = [await freeUdpPort(), await freeUdpPort()];
+    const key = await startKeyCli([
+      '--port',
+      String(port),
+      '--host-port',
+      String(hostPort),
+      '--ctap',
+      'u2f',
+      '--touch',
+      'manual',
+      '--state',
+      state,
+    ]);
+    expect(key.stderr()).toContain('(U2F only, touch: manual, 0 credentials)');
+    host = startHost({ MFA_BRIDGE_TRANSPORT: `udp:127.0.0.1:${port}:${hostPort}` });
+    const challenge = b64u(randomBytes(32));
+    host.send({
+      id: 'c1',
+      type: 'webauthn.create',
+      origin: 'https://example.com',
+      options: {
+        rp: { id: 'example.com', name: 'Example' },
+        user: { id: b64u(randomBytes(8)), name: 'bob', displayName: 'Bob' },
+        challenge,
+        pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+        attestation: 'direct',
+      },
+    });
+    await host.next((m) => m.id === 'c1' && m.event === 'touch');
+    await expect.poll(() => key.stderr().includes('touch needed: press Enter')).toBe(true);
+    key.child.stdin!.write('\n');
+    const reply = await host.reply('c1');
+    expect(reply.error).toBeUndefined();
+    const verified = await verifyRegistrationResponse({
+      response: reply.result as RegistrationResponseJSON,
+      expectedChallenge: challenge,
+      expectedOrigin: 'https://example.com',
+      expectedRPID: 'example.com',
+      requireUserVerification: false,
+    });
+    expect(verified.registrationInfo!.fmt).toBe('fido-u2f');
+    const saved = JSON.parse(readFileSync(state, 'utf8')) as {
+      credentials: unknown[];
+      u2fAttestation?: { certificate: string };
+    };
+    expect(saved.credentials).toHaveLength(1);
+    // The certificate in the attestation statement is the one the state file keeps.
+    const attObj = decodeCtap(verified.registrationInfo!.attestationObject) as Map<string, unknown>;
+    const x5c = (attObj.get('attStmt') as Map<string, unknown>).get('x5c') as Uint8Array[];
+    expect(Buffer.from(x5c[0]!).toString('base64')).toBe(saved.u2fAttestation?.certificate);
+  });
+
+  it('refuses an unknown --ctap value', async () => {
+    await expect(startKeyCli(['--ctap', '1.0'])).rejects.toThrow(/--ctap 1.0 is not 2.0, 2.1 or u2f/);
+  });
+});
