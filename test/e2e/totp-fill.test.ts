@@ -5,13 +5,44 @@
  * lookalike host gets a warning and no code; a locked vault offers unlock in extension UI and the fill
  * continues after unlock. The site checks every code with otplib at its own clock.
  */
-import type { Browser, Page } from 'puppeteer';
+import { createGuardrails, generate } from 'otplib';
+import type { Browser, Frame, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, type DemoSite, startDemoSite } from '../site/server.js';
 import { launchChromium } from '../support/chromium';
 import { launchFirefox } from '../support/firefox';
 
 const MASTER = 'Correct-Horse-Battery-42';
+const guardrails = createGuardrails({ MIN_SECRET_BYTES: 10 });
+
+/** The codes the site accepts now (one step either side), computed by otplib from the site's secret. */
+async function acceptable(secret: string): Promise<string[]> {
+  const now = Math.floor(Date.now() / 1000);
+  return Promise.all([-30, 0, 30].map((d) => generate({ secret, epoch: now + d, guardrails })));
+}
+
+/** Types the demo password sign-in into a page or frame; `pierce/` reaches into open shadow roots. */
+async function passwordStep(where: Page | Frame, user: string, prefix = ''): Promise<void> {
+  await where.waitForSelector(`${prefix}#okta-signin-username`, { visible: true });
+  await where.type(`${prefix}#okta-signin-username`, user);
+  await where.type(`${prefix}#okta-signin-password`, DEMO_PASSWORD);
+  await where.click(`${prefix}#okta-signin-submit`);
+}
+
+/** Waits for the TOTP field to hold six digits and returns them. */
+async function filledCode(where: Page | Frame, selector: string): Promise<string> {
+  const h = await where.waitForFunction(
+    (sel: string) => {
+      const host = document.querySelector('#okta-login-container');
+      const input = (document.querySelector(sel) ??
+        host?.shadowRoot?.querySelector(sel)) as HTMLInputElement | null;
+      return input && /^[0-9]{6}$/.test(input.value) ? input.value : false;
+    },
+    { timeout: 20_000 },
+    selector,
+  );
+  return (await h.jsonValue()) as string;
+}
 const STEP_MS = 30_000;
 
 interface Session {
@@ -165,6 +196,39 @@ function journey(name: string, launch: () => Promise<Session>) {
       expect(site.state.events.slice(before).filter((e) => e.kind === 'totp-verify')).toEqual([]);
       await page.close();
     }, 120_000);
+
+    it("fills inside the widget's open shadow root and inside a same-origin iframe", async () => {
+      await send(ext, { type: 'settings.set', patch: { autoSubmit: false } });
+      const secret = site.state.totpSecret(user)!;
+      try {
+        await inShadowAndFrame(secret);
+      } finally {
+        site.state.settings.mount = 'document';
+        await send(ext, { type: 'settings.set', patch: { autoSubmit: true } });
+        // Nothing was submitted: leave no half-signed-in session behind.
+        await session.browser.deleteCookie(...(await session.browser.cookies()));
+      }
+    }, 120_000);
+
+    async function inShadowAndFrame(secret: string): Promise<void> {
+      try {
+        site.state.settings.mount = 'shadow';
+        const page = await session.browser.newPage();
+        await page.goto(site.url('/signin'));
+        await passwordStep(page, user, 'pierce/');
+        expect(await acceptable(secret)).toContain(await filledCode(page, 'input[name="answer"]'));
+        await page.close();
+      } finally {
+        site.state.settings.mount = 'document';
+      }
+      await session.browser.deleteCookie(...(await session.browser.cookies()));
+      const page = await session.browser.newPage();
+      await page.goto(site.url('/embed?src=/signin'));
+      const frame = await (await page.waitForSelector('iframe#signin-frame'))!.contentFrame();
+      await passwordStep(frame, user);
+      expect(await acceptable(secret)).toContain(await filledCode(frame, 'input[name="answer"]'));
+      await page.close();
+    }
 
     it('offers unlock when the vault is locked, then fills after unlock', async () => {
       await send(ext, { type: 'vault.lock' });

@@ -5,12 +5,9 @@ import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from '
 import * as v from 'valibot';
 
 export const StoredCredentialSchema = v.object({
-  /** base64url credential ID (for U2F credentials: the key handle). */
+  /** base64url credential ID. */
   id: v.string(),
-  /** The RP ID; empty for credentials made by U2F_REGISTER, which only sees `appParam`. */
   rpId: v.string(),
-  /** base64url application parameter (SHA-256 of the RP ID or AppID) of a U2F credential. */
-  appParam: v.optional(v.string()),
   userId: v.optional(v.string()),
   userName: v.optional(v.string()),
   displayName: v.optional(v.string()),
@@ -31,15 +28,6 @@ export const KeyStateSchema = v.object({
   pinHash: v.optional(v.string()),
   pinRetries: v.number(),
   credentials: v.array(StoredCredentialSchema),
-  /** The U2F attestation key pair and its self-signed certificate, made at first start. */
-  u2fAttestation: v.optional(
-    v.object({
-      /** base64 DER X.509 certificate. */
-      certificate: v.string(),
-      /** base64 PKCS#8 private key (P-256). */
-      privateKey: v.string(),
-    }),
-  ),
 });
 export type KeyState = v.InferOutput<typeof KeyStateSchema>;
 
