@@ -41,9 +41,22 @@ function bridgeLog(line: string): void {
 /** Local store of credentials registered through the bridge (public keys only), to verify signatures. */
 function credentialStore(): CredentialStore {
   const key = (rpId: string, id: string) => `${rpId} ${id}`;
-  const read = async (): Promise<Record<string, CredentialRecord>> => {
-    const stored = (await browser.storage.local.get(CREDENTIALS_KEY))[CREDENTIALS_KEY];
-    return stored && typeof stored === 'object' ? (stored as Record<string, CredentialRecord>) : {};
+  // Read once per service-worker life, then kept in memory (this store is its only writer).
+  let cache: Promise<Record<string, CredentialRecord>> | null = null;
+  const read = (): Promise<Record<string, CredentialRecord>> => {
+    cache ??= browser.storage.local
+      .get(CREDENTIALS_KEY)
+      .then((all) => {
+        const stored = all[CREDENTIALS_KEY];
+        return stored && typeof stored === 'object'
+          ? { ...(stored as Record<string, CredentialRecord>) }
+          : {};
+      })
+      .catch((error: unknown) => {
+        cache = null;
+        throw error;
+      });
+    return cache;
   };
   return {
     async get(rpId, id) {
@@ -54,8 +67,10 @@ function credentialStore(): CredentialStore {
       delete all[key(record.rpId, record.id)];
       all[key(record.rpId, record.id)] = record;
       const entries = Object.entries(all);
-      const kept = Object.fromEntries(entries.slice(Math.max(0, entries.length - MAX_CREDENTIALS)));
-      await browser.storage.local.set({ [CREDENTIALS_KEY]: kept });
+      if (entries.length > MAX_CREDENTIALS) {
+        for (const [k] of entries.slice(0, entries.length - MAX_CREDENTIALS)) delete all[k];
+      }
+      await browser.storage.local.set({ [CREDENTIALS_KEY]: all });
     },
   };
 }
@@ -144,6 +159,9 @@ export function setupBridge(): void {
         (mode) => {
           bridgeLog(`mode ${mode} for ${origin}`);
           sendResponse({ mode });
+          // A page the bridge serves has loaded: start the host now, so its start-up overlaps the page's
+          // own (only on those sites; a missing host is reported when a request actually comes).
+          if (mode !== 'off') void host.ensureHello().catch(() => undefined);
         },
         () => sendResponse({ mode: 'off' }),
       );

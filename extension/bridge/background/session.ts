@@ -115,11 +115,15 @@ async function run(
   onCancel: (fn: () => void) => void,
 ): Promise<void> {
   const log = deps.log ?? (() => {});
+  const marks: { start: number; caller?: number; checked?: number; host?: number } = {
+    start: performance.now(),
+  };
   let caller: Caller;
   let rpId: string;
   let options: Record<string, unknown>;
   try {
     caller = await resolveCaller(sender, deps.extensionId, deps.getAllFrames);
+    marks.caller = performance.now();
     const mode = await deps.siteMode(caller.origin);
     if (mode === 'off') {
       reply({ t: 'handback', reason: `the security-key bridge is off for ${caller.origin}.` });
@@ -143,6 +147,7 @@ async function run(
 
   try {
     await deps.host.ensureHello();
+    marks.checked = performance.now();
   } catch (error) {
     const reason = error instanceof HostUnavailableError ? error.message : 'the native host did not answer.';
     log(`handback ${request.op}: host unavailable`);
@@ -214,7 +219,14 @@ async function run(
     clearTimeout(timer);
     clearTimeout(touchTimer);
     prompt?.close(promptError);
-    log(`${hostId} ${request.op}: ${message.t === 'error' ? message.name : message.t}`);
+    const end = performance.now();
+    const phase = (from: number | undefined, to: number | undefined) =>
+      from === undefined || to === undefined ? '-' : (to - from).toFixed(1);
+    log(
+      `${hostId} ${request.op}: ${message.t === 'error' ? message.name : message.t} ` +
+        `(caller ${phase(marks.start, marks.caller)} ms, checks ${phase(marks.caller, marks.checked)} ms, ` +
+        `host ${phase(marks.checked, marks.host)} ms, verify ${phase(marks.host, end)} ms)`,
+    );
     reply(message);
   }
   onCancel(() => {
@@ -233,6 +245,7 @@ async function run(
   let outcome: Awaited<typeof sent.done>;
   try {
     outcome = await sent.done;
+    marks.host = performance.now();
   } catch (error) {
     const reason = error instanceof HostUnavailableError ? error.message : 'the native host failed.';
     if (!done)
@@ -271,9 +284,9 @@ async function run(
       );
       const known = await deps.credentials.get(rpId, parsed.output.rawId).catch(() => undefined);
       const checked = await checkAssertion(parsed.output, expectation, allowed, known);
-      if (known)
-        await deps.credentials.put({ ...known, signCount: checked.signCount }).catch(() => undefined);
       finish({ t: 'got', credential: checked.response });
+      // The new counter is stored after the page has its answer (not on the hot path).
+      if (known) void deps.credentials.put({ ...known, signCount: checked.signCount }).catch(() => undefined);
     }
   } catch (error) {
     const message =

@@ -1,0 +1,222 @@
+// WebAuthn bridge benches, all in one run:
+// - a warm `get` through the bridge in Chromium (page → MAIN world → relay → background → native host
+//   on its persistent port → virtual key with auto-touch → back, credential objects built in the page)
+//   versus the same `get` sent straight to the host over native messaging, no browser: the difference
+//   is the bridge's own cost (goal: ≤ 10 ms median);
+// - the first `get` after the browser starts (service worker up, host started on demand; goal < 300 ms);
+// - Chromium's own CDP virtual authenticator for the same `get`, for context.
+
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { toBase64Url } from '@shared/webauthn/index.js';
+import type { Page } from 'puppeteer';
+import { startVirtualKey, type VirtualKey } from '../native-host/src/virtual-key/index.js';
+import { ensureHostBuilt, startHost } from '../test/host/host-process.js';
+import { setBridgeSites, transportEnv } from '../test/support/bridge.js';
+import { launchChromium } from '../test/support/chromium.js';
+import { freeTcpPort, freeUdpPort } from '../test/support/ports.js';
+
+const RUNS = 30;
+const WARMUP = 3;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
+const fmt = (n: number) => n.toFixed(2);
+
+async function newKey(): Promise<VirtualKey> {
+  return startVirtualKey({ port: await freeUdpPort(), hostPort: await freeUdpPort(), touch: 'auto' });
+}
+
+/** A blank page on `localhost:<port>` (and `bench.localhost:<port>`) to run WebAuthn calls from. */
+async function blankSite(): Promise<{ port: number; close(): Promise<void> }> {
+  const port = await freeTcpPort();
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end('<!doctype html><title>bench</title><p>bench</p>');
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** Registers a credential for `rpId` on `key` through a host process; returns its id. */
+async function registerDirect(key: VirtualKey, origin: string, rpId: string): Promise<string> {
+  const host = startHost(transportEnv(key));
+  try {
+    host.send({
+      id: 'reg',
+      type: 'webauthn.create',
+      origin,
+      options: {
+        rp: { name: 'bench', id: rpId },
+        user: { id: toBase64Url(randomBytes(8)), name: 'bench', displayName: 'Bench' },
+        challenge: toBase64Url(randomBytes(32)),
+        pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+        authenticatorSelection: { userVerification: 'discouraged' },
+      },
+    });
+    const reply = await host.reply('reg', 30_000);
+    if (reply.ok !== true) throw new Error(`registration failed: ${JSON.stringify(reply.error)}`);
+    return (reply.result as { rawId: string }).rawId;
+  } finally {
+    await host.close();
+  }
+}
+
+/** The same get, straight to the host over native messaging (persistent process, warm). */
+async function directGets(
+  key: VirtualKey,
+  origin: string,
+  rpId: string,
+  credentialId: string,
+): Promise<number[]> {
+  const host = startHost(transportEnv(key));
+  const times: number[] = [];
+  try {
+    host.send({ id: 'hello', type: 'hello' });
+    await host.reply('hello', 30_000);
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const id = `get-${i}`;
+      const t0 = performance.now();
+      host.send({
+        id,
+        type: 'webauthn.get',
+        origin,
+        options: {
+          challenge: toBase64Url(randomBytes(32)),
+          rpId,
+          allowCredentials: [{ type: 'public-key', id: credentialId }],
+          userVerification: 'discouraged',
+        },
+      });
+      const reply = await host.reply(id, 30_000);
+      if (reply.ok !== true) throw new Error(`direct get failed: ${JSON.stringify(reply.error)}`);
+      if (i >= WARMUP) times.push(performance.now() - t0);
+    }
+  } finally {
+    await host.close();
+  }
+  return times;
+}
+
+/** One get in the page, timed in the page (ms). */
+function timedGet(page: Page, rpId: string, credentialId: string): Promise<number> {
+  return page.evaluate(
+    async (rp, id) => {
+      const raw = Uint8Array.from(atob(id.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+      const t0 = performance.now();
+      const cred = await navigator.credentials.get({
+        publicKey: {
+          challenge: crypto.getRandomValues(new Uint8Array(32)),
+          rpId: rp,
+          allowCredentials: [{ type: 'public-key', id: raw }],
+          userVerification: 'discouraged',
+        },
+      });
+      const ms = performance.now() - t0;
+      if (!(cred instanceof PublicKeyCredential)) throw new Error('no credential');
+      return ms;
+    },
+    rpId,
+    credentialId,
+  );
+}
+
+async function main(): Promise<void> {
+  ensureHostBuilt();
+  const site = await blankSite();
+  const origin = `http://localhost:${site.port}`;
+  const key = await newKey();
+  const credentialId = await registerDirect(key, origin, 'localhost');
+
+  // Direct: the host alone.
+  const direct = await directGets(key, origin, 'localhost', credentialId);
+
+  // Through the bridge: fresh browser, bridge `always` for localhost (bench.localhost stays `off`).
+  const chromium = await launchChromium({ env: transportEnv(key) });
+  let first: number;
+  const bridge: number[] = [];
+  const cdp: number[] = [];
+  try {
+    await setBridgeSites(chromium, [{ match: 'localhost', mode: 'always' }]);
+    const page = await chromium.browser.newPage();
+    await page.goto(`${origin}/`);
+    first = await timedGet(page, 'localhost', credentialId);
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const ms = await timedGet(page, 'localhost', credentialId);
+      if (i >= WARMUP) bridge.push(ms);
+    }
+
+    // Chromium's own virtual authenticator, on a host the bridge leaves alone.
+    const native = await chromium.browser.newPage();
+    const cdpSession = await native.createCDPSession();
+    await cdpSession.send('WebAuthn.enable');
+    await cdpSession.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'usb',
+        hasResidentKey: false,
+        hasUserVerification: false,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await native.goto(`http://bench.localhost:${site.port}/`);
+    const nativeId = await native.evaluate(async () => {
+      const cred = (await navigator.credentials.create({
+        publicKey: {
+          rp: { name: 'bench', id: 'bench.localhost' },
+          user: { id: new Uint8Array([1]), name: 'bench', displayName: 'Bench' },
+          challenge: crypto.getRandomValues(new Uint8Array(32)),
+          pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+        },
+      })) as PublicKeyCredential;
+      return cred.id;
+    });
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const ms = await timedGet(native, 'bench.localhost', nativeId);
+      if (i >= WARMUP) cdp.push(ms);
+    }
+  } finally {
+    await chromium.close();
+  }
+
+  // A user reads the page before touching "sign in": the host was started when the page loaded.
+  const second = await launchChromium({ env: transportEnv(key) });
+  let firstAfterRead: number;
+  try {
+    await setBridgeSites(second, [{ match: 'localhost', mode: 'always' }]);
+    const page = await second.browser.newPage();
+    await page.goto(`${origin}/`);
+    await new Promise((r) => setTimeout(r, 1000));
+    firstAfterRead = await timedGet(page, 'localhost', credentialId);
+  } finally {
+    await second.close();
+    await key.close();
+    await site.close();
+  }
+
+  const dMed = median(direct);
+  const bMed = median(bridge);
+  console.log(
+    `webauthn.get straight to the host (native messaging, warm): median ${fmt(dMed)} ms, p90 ${fmt(p90(direct))} ms (n=${direct.length})`,
+  );
+  console.log(
+    `webauthn.get through the bridge in Chromium (warm):         median ${fmt(bMed)} ms, p90 ${fmt(p90(bridge))} ms (n=${bridge.length})`,
+  );
+  console.log(
+    `bridge's own cost: ${fmt(bMed - dMed)} ms median (goal ≤ 10 ms); ratio bridge/direct ${fmt(bMed / dMed)}x`,
+  );
+  console.log(
+    `first get after the browser started (service worker up, host started on demand): ${fmt(first)} ms (goal < 300 ms); ${fmt(first / dMed)}x the warm direct get`,
+  );
+  console.log(
+    `first get 1 s after the page loaded (host pre-started on load of a bridged site): ${fmt(firstAfterRead)} ms`,
+  );
+  console.log(
+    `Chromium's own CDP virtual authenticator, same get (context): median ${fmt(median(cdp))} ms, p90 ${fmt(p90(cdp))} ms; bridge/CDP ${fmt(bMed / median(cdp))}x`,
+  );
+}
+
+await main();
