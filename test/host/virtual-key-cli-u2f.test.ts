@@ -97,13 +97,14 @@ describe('virtual key CLI in U2F mode', () => {
     expect(verified.registrationInfo!.fmt).toBe('fido-u2f');
     const saved = JSON.parse(readFileSync(state, 'utf8')) as {
       credentials: unknown[];
-      u2fAttestation?: { certificate: string };
+      u2f?: { certificate: string; counter: number };
     };
-    expect(saved.credentials).toHaveLength(1);
+    // U2F credentials live in their key handles, not in the state.
+    expect(saved.credentials).toHaveLength(0);
     // The certificate in the attestation statement is the one the state file keeps.
     const attObj = decodeCtap(verified.registrationInfo!.attestationObject) as Map<string, unknown>;
     const x5c = (attObj.get('attStmt') as Map<string, unknown>).get('x5c') as Uint8Array[];
-    expect(Buffer.from(x5c[0]!).toString('base64')).toBe(saved.u2fAttestation?.certificate);
+    expect(Buffer.from(x5c[0]!).toString('base64')).toBe(saved.u2f?.certificate);
   });
 
   it('refuses an unknown --ctap value', async () => {

@@ -22,6 +22,7 @@ import {
 } from '../ctap2/pin-protocol.js';
 import { CTAP2_STATUS as S } from '../ctap2/status.js';
 import { MAX_PIN_RETRIES, type StateStore, type StoredCredential } from './state.js';
+import { unwrapKeyHandle } from './u2f.js';
 
 export type TouchResult = 'touched' | 'cancelled' | 'timeout';
 
@@ -422,11 +423,9 @@ export class VirtualAuthenticator {
 
   private find(rpId: string, id: Uint8Array): StoredCredential | undefined {
     const key = b64u(id);
-    const appParam = b64u(sha256(rpId));
-    // Credentials made by U2F_REGISTER know only the RP ID's hash (real keys accept them over CTAP2 too).
-    return this.store.state.credentials.find(
-      (c) => c.id === key && (c.rpId === rpId || (c.rpId === '' && c.appParam === appParam)),
-    );
+    const stored = this.store.state.credentials.find((c) => c.id === key && c.rpId === rpId);
+    // A key handle made by U2F_REGISTER for this RP ID (real keys accept those over CTAP2 too).
+    return stored ?? unwrapKeyHandle(this.store, sha256(rpId), id, rpId);
   }
 
   private assertion(
@@ -438,8 +437,7 @@ export class VirtualAuthenticator {
   ): Map<unknown, unknown> {
     cred.signCount += 1;
     this.store.save();
-    const rpIdHash = cred.rpId === '' ? fromB64u(cred.appParam ?? '') : sha256(cred.rpId);
-    const authData = concat(rpIdHash, new Uint8Array([flags]), u32(cred.signCount));
+    const authData = concat(sha256(cred.rpId), new Uint8Array([flags]), u32(cred.signCount));
     const key = createPrivateKey({
       key: Buffer.from(cred.privateKey, 'base64'),
       format: 'der',

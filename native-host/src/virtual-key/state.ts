@@ -28,6 +28,21 @@ export const KeyStateSchema = v.object({
   pinHash: v.optional(v.string()),
   pinRetries: v.number(),
   credentials: v.array(StoredCredentialSchema),
+  /**
+   * The U2F side, made at first start: attestation key pair and self-signed certificate, the key that
+   * wraps credential private keys into key handles (U2F credentials are not stored), the global counter.
+   */
+  u2f: v.optional(
+    v.object({
+      /** base64 DER X.509 certificate. */
+      certificate: v.string(),
+      /** base64 PKCS#8 attestation private key (P-256). */
+      privateKey: v.string(),
+      /** base64 AES-256 key that seals private keys into key handles. */
+      wrapKey: v.string(),
+      counter: v.number(),
+    }),
+  ),
 });
 export type KeyState = v.InferOutput<typeof KeyStateSchema>;
 

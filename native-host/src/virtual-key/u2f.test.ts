@@ -30,13 +30,13 @@ describe('virtual key U2F', () => {
   it('keeps one self-signed P-256 attestation certificate in the state file across starts', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'mfa-bridge-u2f-')), 'state.json');
     const { store } = await fresh(file);
-    const first = store.state.u2fAttestation!;
+    const first = store.state.u2f!;
     const cert = new X509Certificate(Buffer.from(first.certificate, 'base64'));
     expect(cert.subject).toContain('mfa-bridge virtual U2F key');
     expect(cert.verify(cert.publicKey)).toBe(true);
     expect(cert.publicKey.asymmetricKeyDetails).toMatchObject({ namedCurve: 'prime256v1' });
     const again = await fresh(file);
-    expect(again.store.state.u2fAttestation).toEqual(first);
+    expect(again.store.state.u2f).toEqual(first);
   });
 
   it('registers only with user presence, and authenticates per control byte', async () => {
@@ -48,7 +48,9 @@ describe('virtual key U2F', () => {
     const ok = decodeResponseApdu(await key.handle(reg, present));
     expect(ok.sw).toBe(SW.NO_ERROR);
     const { keyHandle } = parseRegistration(ok.data);
-    expect(store.state.credentials[0]).toMatchObject({ rpId: '', alg: -7, discoverable: false });
+    // Nothing is stored: the private key is sealed in the 61-byte key handle, bound to the app.
+    expect(store.state.credentials).toHaveLength(0);
+    expect(keyHandle).toHaveLength(61);
 
     const auth = (mode: number, kh = keyHandle, appParam = app) =>
       encodeCommandApdu(authenticateRequest(mode as 3, sha256('x'), appParam, kh));
@@ -61,6 +63,12 @@ describe('virtual key U2F', () => {
     expect(parseAuthentication(signed.data)).toMatchObject({ userPresence: 1, counter: 1 });
     const silent = decodeResponseApdu(await key.handle(auth(U2F_AUTH.DONT_ENFORCE_USER_PRESENCE), absent));
     expect(parseAuthentication(silent.data)).toMatchObject({ userPresence: 0, counter: 2 });
+    expect(store.state.u2f!.counter).toBe(2);
+    // A handle with one bit flipped does not open.
+    const tampered = keyHandle.slice();
+    tampered[20]! ^= 1;
+    expect(await sw(auth(U2F_AUTH.CHECK_ONLY, tampered))).toBe(SW.WRONG_DATA);
+    expect(await sw(auth(U2F_AUTH.CHECK_ONLY, keyHandle.slice(0, 60)))).toBe(SW.WRONG_DATA);
   });
 
   it('answers arbitrary APDUs with a status word, never throwing', async () => {

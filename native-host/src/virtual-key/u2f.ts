@@ -2,9 +2,11 @@
 // a self-signed attestation certificate, U2F_AUTHENTICATE (check-only, enforce and don't-enforce user
 // presence). Real U2F keys never block: without a recent touch they answer 0x6985 and the host polls.
 import {
+  createCipheriv,
+  createDecipheriv,
+  createECDH,
   createHash,
   createPrivateKey,
-  generateKeyPairSync,
   type KeyObject,
   randomBytes,
   sign,
@@ -33,9 +35,12 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(parts));
 }
 
-/** Makes the attestation key pair and a self-signed certificate for it, once, and keeps them in the state. */
+/**
+ * Makes the U2F state once and keeps it: the attestation key pair with a self-signed certificate
+ * (@peculiar/x509), the key-handle wrapping key, the global signature counter.
+ */
 export async function ensureU2fAttestation(store: StateStore): Promise<void> {
-  if (store.state.u2fAttestation) return;
+  if (store.state.u2f) return;
   x509.cryptoProvider.set(webcrypto as unknown as Crypto);
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -52,34 +57,105 @@ export async function ensureU2fAttestation(store: StateStore): Promise<void> {
     extensions: [new x509.BasicConstraintsExtension(false, undefined, true)],
   });
   const pkcs8 = new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  store.state.u2fAttestation = {
+  store.state.u2f = {
     certificate: Buffer.from(cert.rawData).toString('base64'),
     privateKey: Buffer.from(pkcs8).toString('base64'),
+    wrapKey: randomBytes(32).toString('base64'),
+    counter: 0,
   };
   store.save();
+}
+
+const KEY_HANDLE_VERSION = 0x01;
+/** version (1) || AES-GCM IV (12) || sealed P-256 private scalar (32) || tag (16). */
+const KEY_HANDLE_LENGTH = 61;
+
+/**
+ * Like real U2F keys, the virtual key stores nothing per U2F credential: the private scalar travels
+ * in the key handle, sealed with AES-256-GCM under the key's wrapping key, bound to the application
+ * parameter (as additional data), so a handle only opens for the app it was made for.
+ */
+function wrapKeyHandle(store: StateStore, appParam: Uint8Array, scalar: Uint8Array): Uint8Array {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', Buffer.from(store.state.u2f!.wrapKey, 'base64'), iv);
+  cipher.setAAD(appParam);
+  const sealed = Buffer.concat([cipher.update(scalar), cipher.final()]);
+  return concat(new Uint8Array([KEY_HANDLE_VERSION]), iv, sealed, cipher.getAuthTag());
+}
+
+/**
+ * The credential behind a U2F key handle made by this key for `appParam`, or undefined. Its signCount
+ * is the key's global U2F counter; `rpId` names the RP for CTAP2 callers (U2F itself only sees hashes).
+ */
+export function unwrapKeyHandle(
+  store: StateStore,
+  appParam: Uint8Array,
+  keyHandle: Uint8Array,
+  rpId = '',
+): StoredCredential | undefined {
+  const u2f = store.state.u2f;
+  if (!u2f || keyHandle.length !== KEY_HANDLE_LENGTH || keyHandle[0] !== KEY_HANDLE_VERSION) return undefined;
+  let scalar: Buffer;
+  try {
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      Buffer.from(u2f.wrapKey, 'base64'),
+      keyHandle.subarray(1, 13),
+    );
+    decipher.setAAD(appParam);
+    decipher.setAuthTag(keyHandle.subarray(45));
+    scalar = Buffer.concat([decipher.update(keyHandle.subarray(13, 45)), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(scalar);
+  const point = ecdh.getPublicKey();
+  const key = createPrivateKey({
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      d: scalar.toString('base64url'),
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33).toString('base64url'),
+    },
+    format: 'jwk',
+  });
+  return {
+    id: b64u(keyHandle),
+    rpId,
+    alg: -7,
+    privateKey: key.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    discoverable: false,
+    created: 0,
+    get signCount() {
+      return u2f.counter;
+    },
+    set signCount(n: number) {
+      u2f.counter = n;
+    },
+  };
 }
 
 export class U2fAuthenticator {
   constructor(private readonly store: StateStore) {}
 
   private attestation(): { certificate: Uint8Array; key: KeyObject } {
-    const a = this.store.state.u2fAttestation;
-    if (!a) throw new Error('the U2F attestation certificate was not made (ensureU2fAttestation)');
+    const a = this.store.state.u2f;
+    if (!a) throw new Error('the U2F state was not made (ensureU2fAttestation)');
     return {
       certificate: new Uint8Array(Buffer.from(a.certificate, 'base64')),
       key: createPrivateKey({ key: Buffer.from(a.privateKey, 'base64'), format: 'der', type: 'pkcs8' }),
     };
   }
 
-  /** A credential this key made for `appParam`: by U2F_REGISTER, or by CTAP2 for an RP ID hashing to it. */
+  /** A credential for `appParam`: a handle this key sealed, or an ES256 CTAP2 credential of an RP ID hashing to it. */
   private find(appParam: Uint8Array, keyHandle: Uint8Array): StoredCredential | undefined {
     const id = b64u(keyHandle);
     const app = b64u(appParam);
-    return this.store.state.credentials.find(
-      (c) =>
-        c.id === id &&
-        c.alg === -7 &&
-        (c.appParam === app || (c.rpId !== '' && b64u(sha256(c.rpId)) === app)),
+    return (
+      unwrapKeyHandle(this.store, appParam, keyHandle) ??
+      this.store.state.credentials.find((c) => c.id === id && c.alg === -7 && b64u(sha256(c.rpId)) === app)
     );
   }
 
@@ -112,20 +188,13 @@ export class U2fAuthenticator {
     const appParam = data.subarray(32, 64);
     if (!(await ctx.testPresence())) return status(SW.CONDITIONS_NOT_SATISFIED);
     const att = this.attestation();
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const point = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(-65));
-    const keyHandle = randomBytes(64);
-    this.store.state.credentials.push({
-      id: b64u(keyHandle),
-      rpId: '',
-      appParam: b64u(appParam),
-      alg: -7,
-      privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-      signCount: 0,
-      discoverable: false,
-      created: Date.now(),
-    });
-    this.store.save();
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    const point = new Uint8Array(ecdh.getPublicKey());
+    const d = ecdh.getPrivateKey();
+    const scalar = new Uint8Array(32);
+    scalar.set(d, 32 - d.length);
+    const keyHandle = wrapKeyHandle(this.store, appParam, scalar);
     const signed = concat(new Uint8Array([0]), appParam, clientParam, keyHandle, point);
     const sig = new Uint8Array(sign('sha256', signed, { key: att.key, dsaEncoding: 'der' }));
     const body = concat(
