@@ -230,6 +230,35 @@ function journey(name: string, launch: () => Promise<Session>) {
       await page.close();
     }
 
+    it('with two accounts for the site, asks once and remembers the choice', async () => {
+      const origin = new URL(site.url('/')).origin;
+      await send(ext, {
+        type: 'vault.add',
+        account: {
+          source: 'uri',
+          uri: 'otpauth://totp/IAMconnected:other%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=IAMconnected',
+          meta: { origins: [origin] },
+        },
+      });
+      await send(ext, { type: 'settings.set', patch: { autoSubmit: false } });
+      const secret = site.state.totpSecret(user)!;
+      try {
+        const page = await session.browser.newPage();
+        await signInWithPassword(page, site, user);
+        await page.waitForSelector('.mfa-verify-totp input[name="answer"]', { visible: true });
+        await clickPanel(page, 'choose'); // the first button: the account enrolled on this site
+        expect(await acceptable(secret)).toContain(await filledCode(page, 'input[name="answer"]'));
+        // Next time: no question, the remembered account's code is filled at once.
+        await page.reload();
+        expect(await acceptable(secret)).toContain(await filledCode(page, 'input[name="answer"]'));
+        expect(await page.$('mfa-bridge-ui[data-mfa-bridge="choose"]')).toBeNull();
+        await page.close();
+      } finally {
+        await send(ext, { type: 'settings.set', patch: { autoSubmit: true } });
+        await session.browser.deleteCookie(...(await session.browser.cookies()));
+      }
+    }, 120_000);
+
     it('offers unlock when the vault is locked, then fills after unlock', async () => {
       await send(ext, { type: 'vault.lock' });
       await nextStep(lastUse);
