@@ -4,16 +4,21 @@
 //   versus the same `get` sent straight to the host over native messaging, no browser: the difference
 //   is the bridge's own cost (goal: ≤ 10 ms median);
 // - the first `get` after the browser starts (service worker up, host started on demand; goal < 300 ms);
-// - Chromium's own CDP virtual authenticator for the same `get`, for context.
+// - Chromium's own CDP virtual authenticator for the same `get`, for context;
+// - plumbing only: a request refused at once through the bridge vs through chrome.webAuthenticationProxy.
 
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { toBase64Url } from '@shared/webauthn/index.js';
-import type { Page } from 'puppeteer';
+import puppeteer, { type Page } from 'puppeteer';
 import { startVirtualKey, type VirtualKey } from '../native-host/src/virtual-key/index.js';
 import { ensureHostBuilt, startHost } from '../test/host/host-process.js';
 import { setBridgeSites, transportEnv } from '../test/support/bridge.js';
-import { launchChromium } from '../test/support/chromium.js';
+import { CHROMIUM_ARGS, launchChromium } from '../test/support/chromium.js';
+import { CHROMIUM_PATH } from '../test/support/paths.js';
 import { freeTcpPort, freeUdpPort } from '../test/support/ports.js';
 
 const RUNS = 30;
@@ -124,6 +129,77 @@ function timedGet(page: Page, rpId: string, credentialId: string): Promise<numbe
   );
 }
 
+/** A refused `get` timed in the page: the pure plumbing round trip, no key involved. */
+function timedRefusal(page: Page, rpId: string): Promise<{ ms: number; name: string }> {
+  return page.evaluate(async (rp) => {
+    const t0 = performance.now();
+    try {
+      await navigator.credentials.get({
+        publicKey: { challenge: crypto.getRandomValues(new Uint8Array(32)), rpId: rp },
+      });
+      return { ms: performance.now() - t0, name: 'resolved' };
+    } catch (error) {
+      return { ms: performance.now() - t0, name: (error as DOMException).name };
+    }
+  }, rpId);
+}
+
+/**
+ * chrome.webAuthenticationProxy, measured for the choice of path on Chromium `always` sites: a throw-away
+ * extension attaches as the proxy and refuses every get at once; the page's round trip is the browser's
+ * own plumbing page → browser → extension → page.
+ */
+async function proxyRoundTrips(): Promise<number[]> {
+  const site = await blankSite();
+  const origin = `http://localhost:${site.port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'mfa-bridge-proxy-ext-'));
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({
+      manifest_version: 3,
+      name: 'proxy bench',
+      version: '1',
+      permissions: ['webAuthenticationProxy'],
+      background: { service_worker: 'bg.js' },
+    }),
+  );
+  writeFileSync(
+    join(dir, 'bg.js'),
+    `const p = chrome.webAuthenticationProxy;
+p.onGetRequest.addListener(({ requestId }) => p.completeGetRequest({ requestId, error: { name: 'NotAllowedError', message: 'bench' } }));
+p.onCreateRequest.addListener(({ requestId }) => p.completeCreateRequest({ requestId, error: { name: 'NotAllowedError', message: 'bench' } }));
+p.onIsUvpaaRequest.addListener(({ requestId }) => p.completeIsUvpaaRequest({ requestId, isUvpaa: false }));
+p.attach();`,
+  );
+  const userDataDir = mkdtempSync(join(tmpdir(), 'mfa-bridge-proxy-profile-'));
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    userDataDir,
+    pipe: true,
+    enableExtensions: [dir],
+    args: CHROMIUM_ARGS,
+  });
+  const times: number[] = [];
+  try {
+    await browser.waitForTarget((t) => t.type() === 'service_worker', { timeout: 30_000 });
+    const page = await browser.newPage();
+    await page.goto(`${origin}/`);
+    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const r = await timedRefusal(page, 'localhost');
+      if (r.name !== 'NotAllowedError') throw new Error(`proxy answered ${r.name}`);
+      if (i >= WARMUP) times.push(r.ms);
+    }
+  } finally {
+    await browser.close();
+    await site.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+  return times;
+}
+
 async function main(): Promise<void> {
   ensureHostBuilt();
   const site = await blankSite();
@@ -139,6 +215,7 @@ async function main(): Promise<void> {
   let first: number;
   const bridge: number[] = [];
   const cdp: number[] = [];
+  const plumbing: number[] = [];
   try {
     await setBridgeSites(chromium, [{ match: 'localhost', mode: 'always' }]);
     const page = await chromium.browser.newPage();
@@ -147,6 +224,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < WARMUP + RUNS; i++) {
       const ms = await timedGet(page, 'localhost', credentialId);
       if (i >= WARMUP) bridge.push(ms);
+    }
+
+    // The bridge's own plumbing: a request the background refuses (foreign RP ID), the host never asked.
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const r = await timedRefusal(page, 'example.com');
+      if (r.name !== 'SecurityError') throw new Error(`bridge answered ${r.name}`);
+      if (i >= WARMUP) plumbing.push(r.ms);
     }
 
     // Chromium's own virtual authenticator, on a host the bridge leaves alone.
@@ -197,6 +281,7 @@ async function main(): Promise<void> {
     await site.close();
   }
 
+  const proxy = await proxyRoundTrips();
   const dMed = median(direct);
   const bMed = median(bridge);
   console.log(
@@ -213,6 +298,10 @@ async function main(): Promise<void> {
   );
   console.log(
     `first get 1 s after the page loaded (host pre-started on load of a bridged site): ${fmt(firstAfterRead)} ms`,
+  );
+  console.log(
+    `plumbing only (request refused at once): bridge page→MAIN→relay→background→page median ${fmt(median(plumbing))} ms; ` +
+      `chrome.webAuthenticationProxy page→browser→extension→page median ${fmt(median(proxy))} ms; ratio ${fmt(median(plumbing) / median(proxy))}x`,
   );
   console.log(
     `Chromium's own CDP virtual authenticator, same get (context): median ${fmt(median(cdp))} ms, p90 ${fmt(p90(cdp))} ms; bridge/CDP ${fmt(bMed / median(cdp))}x`,

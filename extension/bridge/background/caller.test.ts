@@ -47,7 +47,7 @@ describe('resolveCaller: origin and ancestry from the browser, never the page', 
       resolveCaller({ id: 'other', origin: 'https://top.example.com', frameId: 0, tab: { id: 1 } }, ID, tree),
       resolveCaller({ id: ID, origin: 'https://top.example.com', frameId: 0 }, ID, tree),
       resolveCaller({ id: ID, origin: 'null', frameId: 0, tab: { id: 1 } }, ID, tree),
-      resolveCaller({ id: ID, origin: 'https://bank.example', frameId: 0, tab: { id: 1 } }, ID, tree),
+      resolveCaller({ id: ID, origin: 'https://bank.example', frameId: 3, tab: { id: 1 } }, ID, tree),
       resolveCaller({ id: ID, origin: 'https://top.example.com', frameId: 99, tab: { id: 1 } }, ID, tree),
     ];
     for (const refusal of refusals) await expect(refusal).rejects.toBeInstanceOf(CallerError);

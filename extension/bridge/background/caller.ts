@@ -66,6 +66,13 @@ export async function resolveCaller(
   if (tabId === undefined || tabId < 0 || frameId === undefined) {
     throw new CallerError('NotAllowedError', 'request does not come from a tab');
   }
+  if (frameId === 0) {
+    // The top-level document: the browser's origin for it is the whole answer (no ancestors to ask about).
+    const origin = sender.origin ?? (sender.url ? originOfUrl(sender.url, null) : 'null');
+    if (origin === 'null' || origin === '')
+      throw new CallerError('NotAllowedError', 'the caller’s origin is opaque');
+    return { origin, topOrigin: origin, sameOriginWithAncestors: true, tabId, frameId };
+  }
   const frames = (await getAllFrames(tabId)) ?? [];
   const byId = new Map(frames.map((f) => [f.frameId, f]));
   const chain: FrameLike[] = [];
