@@ -10,7 +10,7 @@ import { type CeremonyContext, callOptions, clientData, descriptors, fitList, sh
 import { waitForKey } from './device.js';
 import { CeremonyError } from './errors.js';
 import { obtainPinToken, PERMISSION, type PinToken } from './pin.js';
-import { u2fGetAssertion } from './u2f.js';
+import { chooseRpIdForAppId, u2fGetAssertion, validateAppId } from './u2f.js';
 
 export interface GetRequest {
   origin: string;
@@ -26,13 +26,14 @@ export async function getAssertion(
 ): Promise<AuthenticationResponseJSON> {
   const { options } = req;
   const rpId = validateRpId(req.origin, options.rpId);
+  const appid = validateAppId(req.origin, options.extensions?.appid);
   const clientDataJSON = clientData('webauthn.get', options.challenge, req.origin, req.topOrigin);
   const clientDataHash = sha256(clientDataJSON);
 
   const key = await waitForKey(ctx.transport, { ...callOptions(ctx), signal: ctx.signal });
   try {
     if (key.u2fOnly) {
-      const a = await u2fGetAssertion(key, req.origin, rpId, clientDataHash, options, ctx);
+      const a = await u2fGetAssertion(key, appid, rpId, clientDataHash, options, ctx);
       const id = toBase64Url(a.credentialId);
       return {
         id,
@@ -64,17 +65,20 @@ export async function getAssertion(
         'none of the allowed credentials can be on this security key',
       );
     }
-    const allowList = await fitList(ctap, info, rpId, requested, call);
+    // With the AppID extension, the key may hold the credential under the AppID (registered over U2F).
+    const askRpId =
+      appid && requested.length ? await chooseRpIdForAppId(ctap, info, rpId, appid, requested, call) : rpId;
+    const allowList = await fitList(ctap, info, askRpId, requested, call);
     if (requested.length && !allowList.length) {
       throw new CeremonyError('NotAllowedError', `this security key holds no allowed credential for ${rpId}`);
     }
 
     let pin: PinToken | null = null;
     const attempt = async (): Promise<AssertionResponse> => {
-      if (needPin && !pin) pin = await obtainPinToken(ctap, info, PERMISSION.GA, rpId, ctx, call);
+      if (needPin && !pin) pin = await obtainPinToken(ctap, info, PERMISSION.GA, askRpId, ctx, call);
       return ctap.getAssertion(
         {
-          rpId,
+          rpId: askRpId,
           clientDataHash,
           allowList,
           ...(pin
@@ -115,7 +119,7 @@ export async function getAssertion(
       rawId: id,
       type: 'public-key',
       authenticatorAttachment: 'cross-platform',
-      clientExtensionResults: {},
+      clientExtensionResults: appid ? { appid: askRpId === appid } : {},
       response: {
         clientDataJSON: toBase64Url(clientDataJSON),
         authenticatorData: toBase64Url(chosen.authData),

@@ -9,7 +9,10 @@ import { fromBase64Url, validateRpId } from '@shared/webauthn/index.js';
 import { getDomain } from 'tldts';
 import type { PollOptions } from '../ctap1/client.js';
 import { attestationFromRegistration, authDataFromAuthentication } from '../ctap1/webauthn.js';
-import type { AttestationResponse } from '../ctap2/commands.js';
+import type { Ctap2 } from '../ctap2/client.js';
+import type { AttestationResponse, AuthenticatorInfo, CredentialDescriptor } from '../ctap2/commands.js';
+import { CTAP2_STATUS, CtapError } from '../ctap2/status.js';
+import type { CallOptions } from '../ctaphid/device.js';
 import { type CeremonyContext, sha256 } from './context.js';
 import { type OpenKey, u2fTouch } from './device.js';
 import { CeremonyError } from './errors.js';
@@ -81,8 +84,11 @@ export interface U2fAssertion {
   appid?: boolean;
 }
 
-/** The AppID extension's hash (FIDO AppID: an https URL whose host the caller's origin may claim). */
-function appIdParam(origin: string, appid: unknown): Uint8Array | null {
+/**
+ * The AppID extension's URL, checked (WebAuthn L3 §10.1.1, FIDO AppID): an https URL on the caller's
+ * site (same registrable domain); null without the extension. Throws SecurityError otherwise.
+ */
+export function validateAppId(origin: string, appid: unknown): string | null {
   if (appid === undefined) return null;
   if (typeof appid !== 'string')
     throw new CeremonyError('ProtocolError', 'extensions.appid must be a string');
@@ -94,8 +100,6 @@ function appIdParam(origin: string, appid: unknown): Uint8Array | null {
   }
   if (url.protocol !== 'https:')
     throw new CeremonyError('SecurityError', 'extensions.appid must be an https URL');
-  // FIDO AppID rule as browsers apply it: the caller's origin must be valid, and the AppID's host must
-  // share its registrable domain (eTLD+1).
   const host = validateRpId(origin);
   const site = getDomain(host);
   if (!site || getDomain(url.hostname) !== site) {
@@ -104,7 +108,45 @@ function appIdParam(origin: string, appid: unknown): Uint8Array | null {
       `extensions.appid ${url.hostname} is not on the site of ${host}`,
     );
   }
-  return sha256(new TextEncoder().encode(appid));
+  return appid;
+}
+
+/**
+ * On a CTAP2 key, which RP ID to ask for when the request carries an AppID: the RP ID when the key holds
+ * an allowed credential for it, else the AppID when it holds one for that (a credential registered over
+ * U2F under the AppID), else the RP ID. Probes silently (up=false), in chunks the key takes.
+ */
+export async function chooseRpIdForAppId(
+  ctap: Ctap2,
+  info: AuthenticatorInfo,
+  rpId: string,
+  appid: string,
+  list: CredentialDescriptor[],
+  call: CallOptions,
+): Promise<string> {
+  const max = Math.max(1, info.maxCredentialCountInList ?? 1);
+  const holds = async (id: string): Promise<boolean> => {
+    for (let i = 0; i < list.length; i += max) {
+      try {
+        const r = await ctap.getAssertion(
+          {
+            rpId: id,
+            clientDataHash: new Uint8Array(32),
+            allowList: list.slice(i, i + max),
+            options: { up: false },
+          },
+          call,
+        );
+        if (r.credential) return true;
+      } catch (err) {
+        if (err instanceof CtapError && err.status === CTAP2_STATUS.NO_CREDENTIALS) continue;
+        throw err;
+      }
+    }
+    return false;
+  };
+  if (await holds(rpId)) return rpId;
+  return (await holds(appid)) ? appid : rpId;
 }
 
 /**
@@ -113,13 +155,13 @@ function appIdParam(origin: string, appid: unknown): Uint8Array | null {
  */
 export async function u2fGetAssertion(
   key: OpenKey,
-  origin: string,
+  appid: string | null,
   rpId: string,
   clientDataHash: Uint8Array,
   options: PublicKeyCredentialRequestOptionsJSON,
   ctx: CeremonyContext,
 ): Promise<U2fAssertion> {
-  const appidHash = appIdParam(origin, options.extensions?.appid);
+  const appidHash = appid === null ? null : sha256(new TextEncoder().encode(appid));
   if (!options.allowCredentials?.length) {
     throw new CeremonyError(
       'NotAllowedError',
