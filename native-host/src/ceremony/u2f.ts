@@ -17,6 +17,8 @@ import { type CeremonyContext, sha256 } from './context.js';
 import { type OpenKey, u2fTouch } from './device.js';
 import { CeremonyError } from './errors.js';
 
+const TLD = { allowPrivateDomains: true } as const;
+
 function poll(ctx: CeremonyContext): PollOptions {
   return { signal: ctx.signal, onTouch: () => ctx.onTouch() };
 }
@@ -101,8 +103,9 @@ export function validateAppId(origin: string, appid: unknown): string | null {
   if (url.protocol !== 'https:')
     throw new CeremonyError('SecurityError', 'extensions.appid must be an https URL');
   const host = validateRpId(origin);
-  const site = getDomain(host);
-  if (!site || getDomain(url.hostname) !== site) {
+  // Private suffixes (github.io, …) count as public: alice.github.io may not claim bob.github.io's AppID.
+  const site = getDomain(host, TLD);
+  if (!site || getDomain(url.hostname, TLD) !== site) {
     throw new CeremonyError(
       'SecurityError',
       `extensions.appid ${url.hostname} is not on the site of ${host}`,
