@@ -75,12 +75,19 @@ async function vaultState(): Promise<VaultState> {
   return st.state;
 }
 
+let lastBound = '';
+
 /** Bound origins of every account: fresh while unlocked (and cached in session storage), cached while locked. */
 async function boundOrigins(state: VaultState): Promise<string[]> {
   const vault = getVaultOrNull();
   if (state === 'unlocked' && vault) {
     const origins = [...new Set((await vault.list()).flatMap((a) => a.origins))];
-    await session().set({ [BOUND_KEY]: origins });
+    const key = JSON.stringify(origins);
+    if (key !== lastBound) {
+      // Every page load asks: write only when the list changed.
+      await session().set({ [BOUND_KEY]: origins });
+      lastBound = key;
+    }
     return origins;
   }
   const cached = (await session().get(BOUND_KEY))[BOUND_KEY];
