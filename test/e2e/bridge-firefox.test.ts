@@ -96,6 +96,13 @@ describe('bridge in Firefox ESR without WebAuthn (mode fallback)', () => {
     expect(enrolled).toMatchObject({ state: 'verified' });
     expect(hostLines('webauthn.create')).toBeGreaterThanOrEqual(1);
 
+    // Let the widget finish its own navigation after enrolment before dropping the session.
+    await page.waitForFunction(
+      () =>
+        document.readyState === 'complete' &&
+        !document.querySelector('#webauthn-status[data-state=pending], #webauthn-status[data-state=success]'),
+      { timeout: 20_000 },
+    );
     await page.deleteCookie(...(await page.cookies()));
     since = Date.now();
     await signInWithPassword(page, site, user);
