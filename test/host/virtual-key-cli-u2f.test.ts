@@ -107,7 +107,8 @@ describe('virtual key CLI in U2F mode', () => {
     expect(Buffer.from(x5c[0]!).toString('base64')).toBe(saved.u2f?.certificate);
   });
 
-  it('refuses an unknown --ctap value', async () => {
+  it('refuses an unknown --ctap value, and a PIN for a U2F-only key', async () => {
     await expect(startKeyCli(['--ctap', '1.0'])).rejects.toThrow(/--ctap 1.0 is not 2.0, 2.1 or u2f/);
+    await expect(startKeyCli(['--ctap', 'u2f', '--pin', '1234'])).rejects.toThrow(/--pin has no meaning/);
   });
 });

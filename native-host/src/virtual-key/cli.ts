@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   }
   if (values.ctap !== '2.0' && values.ctap !== '2.1' && values.ctap !== 'u2f')
     throw new Error(`--ctap ${values.ctap} is not 2.0, 2.1 or u2f`);
+  if (values.ctap === 'u2f' && values.pin !== undefined)
+    throw new Error('--pin has no meaning with --ctap u2f');
   const manual = values.touch === 'manual';
   const key = await startVirtualKey({
     port,
