@@ -1,0 +1,55 @@
+/**
+ * Host missing: Chromium with the extension but no native host registered, mode `always`. The bridge
+ * tells the page's console how to install the host and hands the request back to the browser, whose own
+ * (CDP virtual) authenticator then serves it.
+ */
+import type { Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BridgeRig, startBridgeRig } from '../support/bridge';
+
+describe('bridge with no native host installed', () => {
+  let rig: BridgeRig;
+  let page: Page;
+  const warnings: string[] = [];
+  beforeAll(async () => {
+    rig = await startBridgeRig({ mode: 'always', key: { touch: 'auto' }, nativeHost: false });
+    page = await rig.chromium.browser.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'warn') warnings.push(m.text());
+    });
+    const cdp = await page.createCDPSession();
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'usb',
+        hasResidentKey: false,
+        hasUserVerification: false,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await page.goto(rig.site.url('/signin'));
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  it('hands the request back to the browser and says how to install the host', async () => {
+    const result = await page.evaluate(async () => {
+      const cred = (await navigator.credentials.create({
+        publicKey: {
+          rp: { name: 'No host', id: 'localhost' },
+          user: { id: new Uint8Array([7]), name: 'nohost', displayName: 'No host' },
+          challenge: crypto.getRandomValues(new Uint8Array(32)),
+          pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+        },
+      })) as PublicKeyCredential;
+      const attestation = cred.response as AuthenticatorAttestationResponse;
+      return { transports: attestation.getTransports(), instance: cred instanceof PublicKeyCredential };
+    });
+    // The browser's own authenticator answered: no host ever ran, and the console says how to install it.
+    expect(result.instance).toBe(true);
+    expect(rig.hostRequests('webauthn.create')).toBe(0);
+    expect(warnings.some((w) => w.includes('mfa-bridge-host install'))).toBe(true);
+  });
+});
