@@ -63,10 +63,14 @@ describe('U2F_REGISTER', () => {
   it('rejects malformed replies with named errors', () => {
     const bad = (mutate: (b: Uint8Array) => Uint8Array) => () =>
       parseRegistration(mutate(REGISTER_RESPONSE_DATA.slice()));
-    expect(bad((b) => ((b[0] = 0x04), b))).toThrow(/not 0x05/);
-    expect(bad((b) => ((b[1] = 0x02), b))).toThrow(/uncompressed/);
-    expect(bad((b) => ((b[66] = 0), b))).toThrow(/empty/);
-    expect(bad((b) => ((b[66] = 0xff), b))).toThrow(Ctap1Error);
+    const set = (at: number, value: number) => (b: Uint8Array) => {
+      b[at] = value;
+      return b;
+    };
+    expect(bad(set(0, 0x04))).toThrow(/not 0x05/);
+    expect(bad(set(1, 0x02))).toThrow(/uncompressed/);
+    expect(bad(set(66, 0))).toThrow(/empty/);
+    expect(bad(set(66, 0xff))).toThrow(Ctap1Error);
     expect(bad((b) => b.slice(0, 200))).toThrow(/certificate is truncated/);
     expect(bad((b) => b.slice(0, 67 + 64 + 0x140))).toThrow(/signature/);
     expect(() => parseRegistration(new Uint8Array(10))).toThrow(/too short/);
