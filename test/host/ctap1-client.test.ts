@@ -110,6 +110,21 @@ describe('CTAP1 client over UDP', () => {
     await expect(new Ctap2(d).getInfo()).rejects.toMatchObject({ code: 'DEVICE_ERROR', hidError: 0x01 });
   });
 
+  it('a key that takes only short APDUs: the client retries in short form and stays with it', async () => {
+    const { ctap1, device: d } = await connect({ u2fApdus: 'short' });
+    const extended = decodeResponseApdu(await d.call(CTAPHID_CMD.MSG, encodeCommandApdu(versionRequest())));
+    expect(extended.sw).toBe(SW.WRONG_LENGTH);
+    expect(ctap1.apduForm).toBe('extended');
+    expect(await ctap1.version()).toBe('U2F_V2');
+    expect(ctap1.apduForm).toBe('short');
+    const app = sha256('example.com');
+    const reg = await ctap1.register(sha256('c'), app);
+    const auth = await ctap1.authenticate(sha256('d'), app, reg.keyHandle);
+    expect(auth.counter).toBe(1);
+    // A request wrong in any form still fails with WRONG_LENGTH.
+    expect(await swOf(ctap1.send({ ins: 0x01, data: new Uint8Array(10) }))).toBe(SW.WRONG_LENGTH);
+  });
+
   it('a CTAP2 key also answers U2F, and accepts a U2F credential in a CTAP2 getAssertion', async () => {
     const { ctap1, device: d } = await connect({ ctapVersion: '2.1' });
     expect(d.capabilities & CAPABILITY.CBOR).toBe(CAPABILITY.CBOR);

@@ -199,6 +199,13 @@ describe('native host with a U2F-only key (CTAP1 fallback)', () => {
     expect(first.response.response.userHandle).toBeUndefined();
   });
 
+  it('works with an older key that refuses extended-length APDUs', async () => {
+    const { host: h } = await setup({ u2fApdus: 'short' });
+    const reg = await register(h, 'c1');
+    const { verified } = await authenticate(h, 'g1', reg);
+    expect(verified.authenticationInfo.newCounter).toBe(1);
+  });
+
   it('reports attestation "none" as browsers do (fido-u2f statement stripped)', async () => {
     const { host: h } = await setup();
     const reg = await register(h, 'c1', { attestation: 'none' });

@@ -47,13 +47,31 @@ export const isStatus = (err: unknown, sw: number): err is ApduStatusError =>
   err instanceof ApduStatusError && err.sw === sw;
 
 export class Ctap1 {
+  /** Extended length first (what U2F over HID specifies); short once a key refused it with 0x6700. */
+  private form: 'extended' | 'short' = 'extended';
+
   constructor(readonly device: CtapHidDevice) {}
 
-  /** Sends one APDU (extended length) and returns the reply data; a status other than 0x9000 throws. */
+  get apduForm(): 'extended' | 'short' {
+    return this.form;
+  }
+
+  /**
+   * Sends one APDU and returns the reply data; a status other than 0x9000 throws. A key that answers
+   * WRONG_LENGTH to an extended-length APDU gets it again in short form, and short from then on.
+   */
   async send(apdu: CommandApdu, options: CallOptions = {}): Promise<Uint8Array> {
-    const reply = decodeResponseApdu(
-      await this.device.call(CTAPHID_CMD.MSG, encodeCommandApdu(apdu), options),
-    );
+    const once = async (form: 'extended' | 'short') =>
+      decodeResponseApdu(await this.device.call(CTAPHID_CMD.MSG, encodeCommandApdu(apdu, form), options));
+    let reply = await once(this.form);
+    const shortFits = (apdu.data?.length ?? 0) <= 255;
+    if (reply.sw === SW.WRONG_LENGTH && this.form === 'extended' && shortFits) {
+      const retry = await once('short');
+      if (retry.sw !== SW.WRONG_LENGTH) {
+        this.form = 'short';
+        reply = retry;
+      }
+    }
     if (reply.sw !== SW.NO_ERROR) throw new ApduStatusError(reply.sw);
     return reply.data;
   }

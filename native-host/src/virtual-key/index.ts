@@ -13,7 +13,7 @@ import { ensureU2fAttestation, U2fAuthenticator } from './u2f.js';
 export { type AuthenticatorOptions, type RequestContext, VirtualAuthenticator } from './authenticator.js';
 export { CtapHidServer } from './hid-server.js';
 export { type KeyState, StateStore, type StoredCredential } from './state.js';
-export { ensureU2fAttestation, U2fAuthenticator, type U2fRequestContext } from './u2f.js';
+export { ensureU2fAttestation, U2fAuthenticator, type U2fOptions, type U2fRequestContext } from './u2f.js';
 
 /** auto: touched at once; delay: touched after `ms`; manual: waits for `touch()`. */
 export type TouchMode = { kind: 'auto' } | { kind: 'delay'; ms: number } | { kind: 'manual' };
@@ -52,6 +52,8 @@ export interface VirtualKeyOptions {
   ctapVersion?: AuthenticatorOptions['ctapVersion'] | 'u2f';
   /** A touch counts for a U2F request made within this long after it (default 10 s). */
   u2fPresenceMs?: number;
+  /** 'short': the U2F side refuses extended-length APDUs, like some older keys (default 'any'). */
+  u2fApdus?: 'any' | 'short';
   /** A U2F wait for touch ends when the host stops polling for this long (default 1 s). */
   u2fPollLapseMs?: number;
   pinProtocols?: number[];
@@ -83,7 +85,7 @@ export async function startVirtualKey(options: VirtualKeyOptions = {}): Promise<
   const store = new StateStore(options.stateFile);
   const u2fOnly = options.ctapVersion === 'u2f';
   await ensureU2fAttestation(store);
-  const u2f = new U2fAuthenticator(store);
+  const u2f = new U2fAuthenticator(store, options.u2fApdus ? { apdus: options.u2fApdus } : {});
   const authenticator = new VirtualAuthenticator(store, {
     ...(options.ctapVersion && options.ctapVersion !== 'u2f' ? { ctapVersion: options.ctapVersion } : {}),
     ...(options.pinProtocols ? { pinProtocols: options.pinProtocols } : {}),

@@ -137,8 +137,16 @@ export function unwrapKeyHandle(
   };
 }
 
+export interface U2fOptions {
+  /** 'short': refuse extended-length APDUs with WRONG_LENGTH, as some older keys do (default 'any'). */
+  apdus?: 'any' | 'short';
+}
+
 export class U2fAuthenticator {
-  constructor(private readonly store: StateStore) {}
+  constructor(
+    private readonly store: StateStore,
+    private readonly options: U2fOptions = {},
+  ) {}
 
   private attestation(): { certificate: Uint8Array; key: KeyObject } {
     const a = this.store.state.u2f;
@@ -161,6 +169,8 @@ export class U2fAuthenticator {
 
   /** One request APDU → response APDU (data + status word). */
   async handle(apdu: Uint8Array, ctx: U2fRequestContext): Promise<Uint8Array> {
+    // An extended-length APDU has a zero byte where a short one has its non-zero Lc.
+    if (this.options.apdus === 'short' && apdu.length >= 7 && apdu[4] === 0) return status(SW.WRONG_LENGTH);
     let cmd: ReturnType<typeof decodeCommandApdu>;
     try {
       cmd = decodeCommandApdu(apdu);
