@@ -136,7 +136,14 @@ async function query(origin: string): Promise<QueryReply> {
   const s = (await getEffectiveSettings()).values;
   const state = await vaultState();
   const activation = activationFor(origin, s, await boundOrigins(state));
-  const reply: QueryReply = { origin, activation, vault: state, accounts: [], autoSubmit: s.autoSubmit };
+  const reply: QueryReply = {
+    origin,
+    activation,
+    vault: state,
+    accounts: [],
+    autoSubmit: s.autoSubmit,
+    language: s.language,
+  };
   if (!activation.active || activation.lookalikeOf) return reply;
   const vault = getVaultOrNull();
   if (state === 'unlocked' && vault) {

@@ -6,6 +6,7 @@
  */
 import { collectRoots } from '../detect/dom';
 import { detectMfaPrompt, fillCode, type MfaPrompt } from '../detect/index';
+import { messagesFor } from './messages';
 import type { FillRequest, FillResponses, FillWire, QueryReply } from './protocol';
 import { Panel } from './ui';
 
@@ -45,6 +46,12 @@ export class MfaController {
   /** TOTP steps already filled automatically, per account: a rejected code is not re-filled in a loop. */
   private readonly autoFilled = new Set<string>();
   private reply: QueryReply | null = null;
+
+  /** Panel texts in the language the settings (or the browser) ask for. */
+  private get t(): ReturnType<typeof messagesFor> {
+    const nav = this.deps.doc.defaultView?.navigator.language ?? 'en';
+    return messagesFor(this.reply?.language ?? 'auto', nav);
+  }
 
   constructor(private readonly deps: ContentDeps) {
     this.panel = new Panel(deps.doc);
@@ -145,7 +152,7 @@ export class MfaController {
     try {
       await this.handle(p);
     } catch (e) {
-      const msg = e instanceof FillClientError ? e.message : 'Something went wrong.';
+      const msg = e instanceof FillClientError ? e.message : this.t.error;
       this.panel.show('warn', msg, [], p.inputs[0] ?? null, 'error');
     } finally {
       this.busy = false;
@@ -162,13 +169,7 @@ export class MfaController {
     const anchor = p.inputs[0] ?? null;
     const host = new URL(q.origin).hostname;
     if (q.activation.lookalikeOf) {
-      this.panel.show(
-        'warn',
-        `This page (${host}) is not ${q.activation.lookalikeOf}.\nmfa-bridge does not fill codes on other sites.`,
-        [],
-        anchor,
-        'lookalike',
-      );
+      this.panel.show('warn', this.t.lookalike(host, q.activation.lookalikeOf), [], anchor, 'lookalike');
       return;
     }
     if (q.activation.mode === 'off') return;
@@ -188,10 +189,10 @@ export class MfaController {
   private offerUnlock(anchor: Element | null): void {
     this.panel.show(
       'info',
-      'mfa-bridge is locked. Unlock it to fill your code.',
+      this.t.locked,
       [
         {
-          label: 'Unlock',
+          label: this.t.unlock,
           primary: true,
           run: () => {
             void this.deps.sendVault({ type: 'vault.openUnlock' });
@@ -205,7 +206,7 @@ export class MfaController {
   }
 
   private async waitForUnlock(): Promise<void> {
-    this.panel.show('info', 'Waiting for mfa-bridge to be unlocked…', [], null, 'unlocking');
+    this.panel.show('info', this.t.waitingUnlock, [], null, 'unlocking');
     const until = Date.now() + UNLOCK_WAIT_MS;
     while (!this.stopped && Date.now() < until) {
       await new Promise((r) => setTimeout(r, UNLOCK_POLL_MS));
@@ -225,16 +226,16 @@ export class MfaController {
     const secret = p.secret!;
     this.panel.show(
       'info',
-      `Save this authenticator in mfa-bridge?\nIts codes will be filled on ${host} only.`,
+      this.t.saveOffer(host),
       [
         {
-          label: 'Save',
+          label: this.t.save,
           primary: true,
           run: () => {
             void this.call({ type: 'fill.enrol', secret })
               .then(() => {
                 this.saved.add(secret);
-                this.panel.flash('ok', 'Saved. The code will be filled on the next step.', 'saved');
+                this.panel.flash('ok', this.t.saved, 'saved');
                 if (p.inputs.length) {
                   this.handled = null;
                   this.schedule();
@@ -249,7 +250,7 @@ export class MfaController {
                 } else
                   this.panel.show(
                     'warn',
-                    e instanceof Error ? e.message : 'Could not save.',
+                    e instanceof Error ? e.message : this.t.saveFailed,
                     [],
                     null,
                     'error',
@@ -257,7 +258,7 @@ export class MfaController {
               });
           },
         },
-        { label: 'Not now', run: () => this.panel.hide() },
+        { label: this.t.notNow, run: () => this.panel.hide() },
       ],
       p.inputs[0] ?? null,
       'save',
@@ -268,25 +269,19 @@ export class MfaController {
     const anchor = p.inputs[0]!;
     if (q.accounts.length === 0) {
       if (q.activation.profile === 'iamconnected')
-        this.panel.show(
-          'info',
-          `No authenticator in mfa-bridge is set up for ${host}.`,
-          [],
-          anchor,
-          'no-account',
-        );
+        this.panel.show('info', this.t.noAccount(host), [], anchor, 'no-account');
       return;
     }
     const clockNote =
       q.clock?.warn && !q.clock.compensated
-        ? `\nYour computer's clock is ${Math.round(Math.abs(q.clock.offsetMs) / 1000)} s off: codes may be refused.`
+        ? this.t.clockOff(Math.round(Math.abs(q.clock.offsetMs) / 1000))
         : '';
     const account =
       q.accounts.find((a) => a.id === q.chosen) ?? (q.accounts.length === 1 ? q.accounts[0] : undefined);
     if (!account) {
       this.panel.show(
         'info',
-        `Which account for ${host}?${clockNote}`,
+        `${this.t.whichAccount(host)}${clockNote}`,
         q.accounts.slice(0, 4).map((a, i) => ({
           label: a.name,
           primary: i === 0,
@@ -307,8 +302,8 @@ export class MfaController {
     }
     this.panel.show(
       q.clock?.warn && !q.clock.compensated ? 'warn' : 'info',
-      `Fill the code for ${account.name}?${clockNote}`,
-      [{ label: 'Fill code', primary: true, run: () => void this.fill(p, account.id, q) }],
+      `${this.t.fillOffer(account.name)}${clockNote}`,
+      [{ label: this.t.fill, primary: true, run: () => void this.fill(p, account.id, q) }],
       anchor,
       'fill',
     );
@@ -321,20 +316,23 @@ export class MfaController {
       if (!r.ok) {
         this.panel.show(
           'warn',
-          `The code could not be filled (${r.reason}).`,
+          this.t.fillFailed(r.reason ?? 'unknown'),
           [],
           p.inputs[0] ?? null,
           'fill-failed',
         );
         return;
       }
-      const clockNote = q.clock?.warn ? ` (clock ${q.clock.compensated ? 'corrected' : 'off'})` : '';
-      this.panel.flash('ok', `Code filled${clockNote}.`, 'filled');
+      this.panel.flash(
+        'ok',
+        q.clock?.warn ? this.t.filledClock(q.clock.compensated) : this.t.filled,
+        'filled',
+      );
       if (q.autoSubmit && p.submit?.isConnected) p.submit.click();
     } catch (e) {
       this.panel.show(
         'warn',
-        e instanceof Error ? e.message : 'Could not fill the code.',
+        e instanceof Error ? e.message : this.t.error,
         [],
         p.inputs[0] ?? null,
         'error',

@@ -42,6 +42,8 @@ export interface QueryReply {
   /** The account the user picked earlier for this site, if still bound here. */
   chosen?: string;
   autoSubmit: boolean;
+  /** The interface language setting: 'auto' | 'en' | 'nl' | 'de'. */
+  language: string;
   clock?: ClockInfo;
 }
 
