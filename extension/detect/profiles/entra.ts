@@ -18,7 +18,7 @@ export const entra: Profile = {
     const field = ctx.inputs.find(isOtcField);
     if (!field) {
       // Security key sign-in page after "Sign in with a security key".
-      const fido = queryAll(ctx, '#idDiv_FidoLogin, #fidoDialogTitle').find((e) => isVisible(e, ctx));
+      const fido = byIds(ctx, ['idDiv_FidoLogin', 'fidoDialogTitle']);
       return fido && isVisible(fido, ctx) ? prompt('security-key', [], 'entra', 0.85) : null;
     }
     const inputs = candidates(ctx).filter(isOtcField);

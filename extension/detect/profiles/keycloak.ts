@@ -2,9 +2,6 @@ import { byClasses, byIds, isVisible, queryAll, queryFirst } from '../dom.js';
 import { candidates, containerOf, kindFor, prompt, secretFrom } from '../heuristics.js';
 import type { DetectContext, MfaPrompt, Profile } from '../types.js';
 
-const SIGNS =
-  '#kc-form, #kc-page-title, .login-pf-page, #kc-otp-login-form, #kc-totp-settings-form, form#webauth, #kc-content';
-
 /** Keycloak login theme: login-otp.ftl, login-config-totp.ftl, WebAuthn authenticate/register. */
 export const keycloak: Profile = {
   name: 'keycloak',
