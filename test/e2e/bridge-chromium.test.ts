@@ -149,6 +149,23 @@ describe('bridge in Chromium (mode always), key with a PIN', () => {
     });
     await page.close();
   });
+
+  it('three wrong PINs: the window says the key is blocked, the page gets NotAllowedError', async () => {
+    const user = freshUser('blocked');
+    const page = await rig.chromium.browser.newPage();
+    const since = await startEnrol(rig, page, user, 'required');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const pinPage = await pinWindow(rig.chromium.browser, rig.chromium.extensionId);
+      await enterPin(pinPage, '0000');
+      if (attempt < 2)
+        await pinPage.waitForSelector('[data-testid=pin-invalid], [data-testid=error]', { timeout: 20_000 });
+    }
+    const outcome = await ceremonyOutcome(page, rig.site, 'webauthn-register', user, since);
+    expect(outcome).toMatchObject({ state: 'error', errorName: 'NotAllowedError' });
+    expect(outcome.text.toLowerCase()).toContain('block');
+    rig.key.replug();
+    await page.close();
+  });
 });
 
 /** Runs a WebAuthn call in the page and reports its outcome as plain data. */
