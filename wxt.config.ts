@@ -40,6 +40,9 @@ export default defineConfig({
       'tabs',
     ],
     host_permissions: ['<all_urls>'],
+    // hash-wasm's Argon2id (the vault's key derivation) is WebAssembly: extension pages and the service
+    // worker may compile Wasm, nothing else is relaxed.
+    content_security_policy: { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';" },
     // Chrome reads enforced settings (storage.managed) against this schema, generated from the settings
     // schema by extension/settings/generate-cli.ts. Firefox takes policy from policies.json instead.
     ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed_schema.json' } }),
