@@ -70,20 +70,20 @@ async function registerDirect(key: VirtualKey, origin: string, rpId: string): Pr
   }
 }
 
-/** The same get, straight to the host over native messaging (persistent process, warm). */
-async function directGets(
+/** The same get, straight to the host over native messaging (one persistent host process). */
+async function openDirect(
   key: VirtualKey,
   origin: string,
   rpId: string,
   credentialId: string,
-): Promise<number[]> {
+): Promise<{ get(): Promise<number>; close(): Promise<void> }> {
   const host = startHost(transportEnv(key));
-  const times: number[] = [];
-  try {
-    host.send({ id: 'hello', type: 'hello' });
-    await host.reply('hello', 30_000);
-    for (let i = 0; i < WARMUP + RUNS; i++) {
-      const id = `get-${i}`;
+  host.send({ id: 'hello', type: 'hello' });
+  await host.reply('hello', 30_000);
+  let n = 0;
+  return {
+    async get() {
+      const id = `get-${n++}`;
       const t0 = performance.now();
       host.send({
         id,
@@ -98,12 +98,10 @@ async function directGets(
       });
       const reply = await host.reply(id, 30_000);
       if (reply.ok !== true) throw new Error(`direct get failed: ${JSON.stringify(reply.error)}`);
-      if (i >= WARMUP) times.push(performance.now() - t0);
-    }
-  } finally {
-    await host.close();
-  }
-  return times;
+      return performance.now() - t0;
+    },
+    close: () => host.close(),
+  };
 }
 
 /** One get in the page, timed in the page (ms). */
@@ -204,11 +202,13 @@ async function main(): Promise<void> {
   ensureHostBuilt();
   const site = await blankSite();
   const origin = `http://localhost:${site.port}`;
+  // Two keys: one for the host alone, one for the browser's host (each host owns its UDP reply port).
+  const directKey = await newKey();
+  const directCredential = await registerDirect(directKey, origin, 'localhost');
   const key = await newKey();
   const credentialId = await registerDirect(key, origin, 'localhost');
-
-  // Direct: the host alone.
-  const direct = await directGets(key, origin, 'localhost', credentialId);
+  const directHost = await openDirect(directKey, origin, 'localhost', directCredential);
+  const direct: number[] = [];
 
   // Through the bridge: fresh browser, bridge `always` for localhost (bench.localhost stays `off`).
   const chromium = await launchChromium({ env: transportEnv(key) });
@@ -221,10 +221,17 @@ async function main(): Promise<void> {
     const page = await chromium.browser.newPage();
     await page.goto(`${origin}/`);
     first = await timedGet(page, 'localhost', credentialId);
+    // Interleaved, so both see the same machine load.
     for (let i = 0; i < WARMUP + RUNS; i++) {
-      const ms = await timedGet(page, 'localhost', credentialId);
-      if (i >= WARMUP) bridge.push(ms);
+      const d = await directHost.get();
+      const b = await timedGet(page, 'localhost', credentialId);
+      if (i >= WARMUP) {
+        direct.push(d);
+        bridge.push(b);
+      }
     }
+    await directHost.close();
+    await directKey.close();
 
     // The bridge's own plumbing: a request the background refuses (foreign RP ID), the host never asked.
     for (let i = 0; i < WARMUP + RUNS; i++) {
