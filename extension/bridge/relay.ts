@@ -65,6 +65,14 @@ export function readFrameFacts(win: RelayWindow): FrameFacts {
   };
 }
 
+function isTopFrame(win: RelayWindow): boolean {
+  try {
+    return win.top === win;
+  } catch {
+    return false;
+  }
+}
+
 export interface Relay {
   /** The site mode as the background decided it (off on any failure). */
   mode(): Promise<BridgeMode>;
@@ -82,8 +90,10 @@ export function installRelay(win: RelayWindow, runtime: RelayRuntime): Relay {
       .catch((): BridgeMode => 'off');
     return modePromise;
   };
-  // Ask early, so the answer is ready when the page calls.
-  void mode();
+  // The top-level document asks early, so the answer is ready when the page calls (and the background
+  // can start the host for a bridged site); subframes ask on first use, so a page full of frames does not
+  // wake the background once per frame.
+  if (isTopFrame(win)) void mode();
 
   win.addEventListener('message', (event: MessageEvent) => {
     if (event.source !== win) return;
