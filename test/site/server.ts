@@ -38,6 +38,7 @@ import {
   randomId,
   type Session,
   type SiteSettings,
+  type TotpFactor,
   USERNAME_PATTERN,
 } from './state.js';
 import { checkTotp, newTotpSecret, totpUri } from './totp.js';
@@ -278,6 +279,41 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
     return { code: reason, message: t.codeMismatch };
   }
 
+  /**
+   * Reads a TOTP form (CSRF token and the code in `field`) and checks the code against `factor`. A
+   * refused code is recorded as `kind` and answered with `page` showing the error (400 when no code
+   * was typed, 403 otherwise); an accepted one spends its time step, raises the session to MFA and is
+   * recorded. Returns whether the code was accepted; the caller answers an accepted one.
+   */
+  async function acceptTotpForm(
+    ctx: Ctx,
+    user: DemoUser,
+    factor: TotpFactor,
+    form: {
+      kind: 'totp-activate' | 'totp-verify';
+      field: 'passCode' | 'answer';
+      page: (error: FormError) => string;
+    },
+  ): Promise<boolean> {
+    const body = await readForm(ctx.req);
+    checkCsrf(ctx, body.get('_csrf'));
+    const check = await checkTotp(
+      factor.secret,
+      body.get(form.field) ?? '',
+      state.now(),
+      factor.lastTimeStep,
+    );
+    if (!check.ok) {
+      state.record({ kind: form.kind, user: user.name, ok: false, reason: check.reason });
+      sendHtml(ctx, check.reason === 'code-required' ? 400 : 403, form.page(codeError(ctx, check.reason)));
+      return false;
+    }
+    factor.lastTimeStep = check.timeStep;
+    ctx.session.level = 'mfa';
+    state.record({ kind: form.kind, user: user.name, ok: true, delta: check.delta });
+    return true;
+  }
+
   async function handle(ctx: Ctx): Promise<void> {
     const { req, url, session } = ctx;
     const path = url.pathname;
@@ -410,27 +446,13 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
         return;
       }
       if (path === ROUTES.totpActivate && method === 'POST') {
-        const form = await readForm(req);
-        checkCsrf(ctx, form.get('_csrf'));
-        const check = await checkTotp(
-          factor.secret,
-          form.get('passCode') ?? '',
-          state.now(),
-          factor.lastTimeStep,
-        );
-        if (!check.ok) {
-          state.record({ kind: 'totp-activate', user: user.name, ok: false, reason: check.reason });
-          sendHtml(
-            ctx,
-            check.reason === 'code-required' ? 400 : 403,
-            activatePage(ctx.page, codeError(ctx, check.reason)),
-          );
-          return;
-        }
+        const accepted = await acceptTotpForm(ctx, user, factor, {
+          kind: 'totp-activate',
+          field: 'passCode',
+          page: (error) => activatePage(ctx.page, error),
+        });
+        if (!accepted) return;
         factor.status = 'ACTIVE';
-        factor.lastTimeStep = check.timeStep;
-        session.level = 'mfa';
-        state.record({ kind: 'totp-activate', user: user.name, ok: true, delta: check.delta });
         redirect(ctx, ROUTES.enroll);
         return;
       }
@@ -466,26 +488,12 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
         return;
       }
       if (method === 'POST') {
-        const form = await readForm(req);
-        checkCsrf(ctx, form.get('_csrf'));
-        const check = await checkTotp(
-          factor.secret,
-          form.get('answer') ?? '',
-          state.now(),
-          factor.lastTimeStep,
-        );
-        if (!check.ok) {
-          state.record({ kind: 'totp-verify', user: user.name, ok: false, reason: check.reason });
-          sendHtml(
-            ctx,
-            check.reason === 'code-required' ? 400 : 403,
-            verifyTotpPage(ctx.page, user, codeError(ctx, check.reason)),
-          );
-          return;
-        }
-        factor.lastTimeStep = check.timeStep;
-        session.level = 'mfa';
-        state.record({ kind: 'totp-verify', user: user.name, ok: true, delta: check.delta });
+        const accepted = await acceptTotpForm(ctx, user, factor, {
+          kind: 'totp-verify',
+          field: 'answer',
+          page: (error) => verifyTotpPage(ctx.page, user, error),
+        });
+        if (!accepted) return;
         redirect(ctx, ROUTES.app);
         return;
       }
