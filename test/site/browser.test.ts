@@ -8,6 +8,7 @@ import type { CDPSession, Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium } from '../support/chromium.js';
 import { DEMO_PASSWORD, type DemoSite, ROUTES, startDemoSite } from './server.js';
+import { enrollSecurityKey, submitCredentials } from './widget-steps.js';
 
 const guardrails = createGuardrails({ MIN_SECRET_BYTES: 10 });
 
@@ -37,9 +38,7 @@ afterEach(async () => {
 async function signInAs(user: string): Promise<void> {
   await page.goto(site.url('/signin'));
   await page.waitForSelector('#okta-sign-in input#okta-signin-username');
-  await page.type('#okta-signin-username', user);
-  await page.type('#okta-signin-password', DEMO_PASSWORD);
-  await page.click('#okta-signin-submit');
+  await submitCredentials(page, user);
 }
 
 async function addAuthenticator(cdp: CDPSession, uv: boolean): Promise<string> {
@@ -82,9 +81,7 @@ describe('demo site in Chromium', () => {
     await page.evaluate(() => {
       (window as Window & { marker?: string }).marker = 'same-document';
     });
-    await page.type('#okta-signin-username', newUser());
-    await page.type('#okta-signin-password', DEMO_PASSWORD);
-    await page.click('#okta-signin-submit');
+    await submitCredentials(page, newUser());
     await page.waitForSelector('#okta-sign-in .enroll-factor-row[data-se="GOOGLE_AUTH"]');
     expect(new URL(page.url()).pathname).toBe(ROUTES.enroll);
     expect(await page.evaluate(() => (window as Window & { marker?: string }).marker)).toBe('same-document');
@@ -124,9 +121,7 @@ describe('demo site in Chromium', () => {
 
     await page.click('#sign-out');
     await page.waitForSelector('#okta-signin-username');
-    await page.type('#okta-signin-username', user);
-    await page.type('#okta-signin-password', DEMO_PASSWORD);
-    await page.click('#okta-signin-submit');
+    await submitCredentials(page, user);
     await page.waitForSelector('.mfa-verify form.mfa-verify-totp .auth-passcode input[name="answer"]');
     // The activation code is spent: typing it again shows the widget's error.
     await page.type('input[name="answer"]', await generate({ secret, guardrails, epoch }));
@@ -147,11 +142,7 @@ describe('demo site in Chromium', () => {
     const authenticatorId = await addAuthenticator(cdp, true);
 
     await signInAs(user);
-    await page.waitForSelector('.enroll-factor-row[data-se="webauthn"] a.button');
-    await page.click('.enroll-factor-row[data-se="webauthn"] a.button');
-    await page.waitForSelector('form.enroll-webauthn input[type="submit"]');
-    await page.click('form.enroll-webauthn input[type="submit"]');
-    await page.waitForSelector('.enroll-factor-row[data-se="webauthn"] [data-se="factor-enrolled"]');
+    await enrollSecurityKey(page);
     const registered = site.state.lastEvent('webauthn-register', user);
     expect(registered).toMatchObject({ ok: true, userVerified: true, fmt: 'none' });
     expect(site.state.credentials(user)).toHaveLength(1);
@@ -165,9 +156,7 @@ describe('demo site in Chromium', () => {
     await page.waitForSelector('#signed-in');
     await page.click('#sign-out');
     await page.waitForSelector('#okta-signin-username');
-    await page.type('#okta-signin-username', user);
-    await page.type('#okta-signin-password', DEMO_PASSWORD);
-    await page.click('#okta-signin-submit');
+    await submitCredentials(page, user);
     // The verify step calls navigator.credentials.get by itself once rendered.
     await page.waitForSelector('#signed-in');
     expect(site.state.lastEvent('webauthn-authenticate', user)).toMatchObject({
@@ -183,11 +172,7 @@ describe('demo site in Chromium', () => {
     const cdp = await page.createCDPSession();
     const authenticatorId = await addAuthenticator(cdp, false);
     await signInAs(user);
-    await page.waitForSelector('.enroll-factor-row[data-se="webauthn"] a.button');
-    await page.click('.enroll-factor-row[data-se="webauthn"] a.button');
-    await page.waitForSelector('form.enroll-webauthn input[type="submit"]');
-    await page.click('form.enroll-webauthn input[type="submit"]');
-    await page.waitForSelector('.enroll-factor-row[data-se="webauthn"] [data-se="factor-enrolled"]');
+    await enrollSecurityKey(page);
     expect(site.state.lastEvent('webauthn-register', user)).toMatchObject({ ok: true, userVerified: false });
     await page.click('.enroll-choices input[type="submit"]');
     await page.waitForSelector('#signed-in');
@@ -203,9 +188,7 @@ describe('demo site in Chromium', () => {
         return original(options);
       };
     });
-    await page.type('#okta-signin-username', user);
-    await page.type('#okta-signin-password', DEMO_PASSWORD);
-    await page.click('#okta-signin-submit');
+    await submitCredentials(page, user);
     await page.waitForSelector('#webauthn-status[data-state="error"]', { timeout: 60_000 });
     expect(await page.$eval('#site-error', (el) => el.getAttribute('data-error-name'))).toBe(
       'NotAllowedError',
@@ -238,20 +221,14 @@ describe('demo site in Chromium', () => {
     await addAuthenticator(cdp, true);
     await signInAs(user);
     expect(await page.evaluate(() => typeof PublicKeyCredential.prototype.toJSON)).toBe('undefined');
-    await page.waitForSelector('.enroll-factor-row[data-se="webauthn"] a.button');
-    await page.click('.enroll-factor-row[data-se="webauthn"] a.button');
-    await page.waitForSelector('form.enroll-webauthn input[type="submit"]');
-    await page.click('form.enroll-webauthn input[type="submit"]');
-    await page.waitForSelector('.enroll-factor-row[data-se="webauthn"] [data-se="factor-enrolled"]');
+    await enrollSecurityKey(page);
     expect(site.state.lastEvent('webauthn-register', user)).toMatchObject({ ok: true });
     expect(site.state.credentials(user)[0]?.transports).toEqual(['usb']);
     await page.click('.enroll-choices input[type="submit"]');
     await page.waitForSelector('#sign-out');
     await page.click('#sign-out');
     await page.waitForSelector('#okta-signin-username');
-    await page.type('#okta-signin-username', user);
-    await page.type('#okta-signin-password', DEMO_PASSWORD);
-    await page.click('#okta-signin-submit');
+    await submitCredentials(page, user);
     await page.waitForSelector('#signed-in');
     expect(site.state.lastEvent('webauthn-authenticate', user)).toMatchObject({ ok: true });
   });
@@ -300,9 +277,7 @@ describe('demo site in Chromium', () => {
             null,
         ),
       ).toBe(true);
-      await page.type('pierce/#okta-signin-username', user);
-      await page.type('pierce/#okta-signin-password', DEMO_PASSWORD);
-      await page.click('pierce/#okta-signin-submit');
+      await submitCredentials(page, user, 'pierce/');
       await page.waitForSelector('pierce/.enroll-factor-row[data-se="GOOGLE_AUTH"] a.button');
       await page.click('pierce/.enroll-factor-row[data-se="GOOGLE_AUTH"] a.button');
       await page.waitForSelector('pierce/form[data-se="step-device-type"] input[type="submit"]');
@@ -333,14 +308,8 @@ describe('demo site in Chromium', () => {
     const frameElement = await page.waitForSelector('#signin-frame');
     const frame = (await frameElement!.contentFrame())!;
     await frame.waitForSelector('#okta-signin-username');
-    await frame.type('#okta-signin-username', user);
-    await frame.type('#okta-signin-password', DEMO_PASSWORD);
-    await frame.click('#okta-signin-submit');
-    await frame.waitForSelector('.enroll-factor-row[data-se="webauthn"] a.button');
-    await frame.click('.enroll-factor-row[data-se="webauthn"] a.button');
-    await frame.waitForSelector('form.enroll-webauthn input[type="submit"]');
-    await frame.click('form.enroll-webauthn input[type="submit"]');
-    await frame.waitForSelector('.enroll-factor-row[data-se="webauthn"] [data-se="factor-enrolled"]');
+    await submitCredentials(frame, user);
+    await enrollSecurityKey(frame);
     expect(site.state.lastEvent('webauthn-register', user)).toMatchObject({ ok: true });
     await frame.click('.enroll-choices input[type="submit"]');
     await frame.waitForSelector('#signed-in');

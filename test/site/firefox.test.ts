@@ -6,7 +6,8 @@ import { createGuardrails, generate } from 'otplib';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FirefoxSession, launchFirefox } from '../support/firefox.js';
-import { DEMO_PASSWORD, type DemoSite, ROUTES, startDemoSite } from './server.js';
+import { type DemoSite, ROUTES, startDemoSite } from './server.js';
+import { submitCredentials } from './widget-steps.js';
 
 const guardrails = createGuardrails({ MIN_SECRET_BYTES: 10 });
 
@@ -38,9 +39,7 @@ describe('demo site in Firefox', () => {
     await page.evaluate(() => {
       (window as Window & { marker?: string }).marker = 'same-document';
     });
-    await page.type('#okta-signin-username', user);
-    await page.type('#okta-signin-password', DEMO_PASSWORD);
-    await page.click('#okta-signin-submit');
+    await submitCredentials(page, user);
     await page.waitForSelector('.enroll-factor-row[data-se="GOOGLE_AUTH"] a.button');
     expect(new URL(page.url()).pathname).toBe(ROUTES.enroll);
     expect(await page.evaluate(() => (window as Window & { marker?: string }).marker)).toBe('same-document');
@@ -64,9 +63,7 @@ describe('demo site in Firefox', () => {
 
     await page.click('#sign-out');
     await page.waitForSelector('#okta-signin-username');
-    await page.type('#okta-signin-username', user);
-    await page.type('#okta-signin-password', DEMO_PASSWORD);
-    await page.click('#okta-signin-submit');
+    await submitCredentials(page, user);
     await page.waitForSelector('.mfa-verify form.mfa-verify-totp input[name="answer"]');
     expect(await page.$eval('.mfa-verify-totp .okta-form-subtitle', (el) => el.textContent)).toBe(
       'Voer uw Google Authenticator-pascode in',
