@@ -1,8 +1,7 @@
 // The AppID extension on a CTAP2 key: a credential registered over U2F under a legacy AppID is found by
 // a silent probe and used with the AppID as RP ID (clientExtensionResults.appid = true); a credential of
 // the RP ID itself still wins (appid = false). Verified by @simplewebauthn/server and the shared core.
-import { createHash, randomBytes } from 'node:crypto';
-import { encodeCtap } from '@shared/cbor/index.js';
+import { randomBytes } from 'node:crypto';
 import { AuthenticationResponseJSONSchema } from '@shared/protocol/index.js';
 import { verifyAuthentication } from '@shared/webauthn/index.js';
 import {
@@ -12,29 +11,13 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import * as v from 'valibot';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Ctap1 } from '../../native-host/src/ctap1/client.js';
-import { CtapHidDevice } from '../../native-host/src/ctaphid/device.js';
-import { UdpTransport } from '../../native-host/src/transport/udp.js';
-import { startVirtualKey, type VirtualKey } from '../../native-host/src/virtual-key/index.js';
-import { ensureHostBuilt, type HostProcess, startHost } from './host-process.js';
-import { freeUdpPort } from './ports.js';
+import { describe, expect, it } from 'vitest';
+import { b64u, keyAndHostPerTest, ORIGIN, RP_ID, registerLegacyU2f } from './harness.js';
+import type { HostProcess } from './host-process.js';
 
-const ORIGIN = 'https://login.example.com';
-const RP_ID = 'example.com';
 const APPID = 'https://example.com/u2f/app-id.json';
-const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
-const sha256 = (s: string) => new Uint8Array(createHash('sha256').update(s).digest());
 
-let key: VirtualKey | undefined;
-let host: HostProcess | undefined;
-beforeAll(() => ensureHostBuilt());
-afterEach(async () => {
-  await host?.close();
-  await key?.close();
-  host = undefined;
-  key = undefined;
-});
+const { startKey, startHostFor } = keyAndHostPerTest();
 
 interface Cred {
   id: string;
@@ -81,31 +64,12 @@ async function signIn(h: HostProcess, id: string, cred: Cred, expectedRpId: stri
 
 describe('appid extension on a CTAP2 key', () => {
   it('uses a U2F credential registered under the AppID, and the RP ID for its own credentials', async () => {
-    const hostPort = await freeUdpPort();
-    key = await startVirtualKey({ port: 0, hostPort });
+    const { key, hostPort } = await startKey();
     // The legacy registration, made over U2F with the AppID's hash before the site moved to WebAuthn.
-    const transport = new UdpTransport({ host: '127.0.0.1', port: key.port, listenPort: hostPort });
-    const [descriptor] = await transport.list();
-    const device = await CtapHidDevice.open(await transport.open(descriptor!));
-    const u2f = await new Ctap1(device)
-      .register(sha256('legacy'), sha256(APPID))
-      .finally(() => device.close());
-    const legacy: Cred = {
-      id: b64u(u2f.keyHandle),
-      publicKey: new Uint8Array(
-        encodeCtap(
-          new Map<number, number | Uint8Array>([
-            [1, 2],
-            [3, -7],
-            [-1, 1],
-            [-2, u2f.publicKey.slice(1, 33)],
-            [-3, u2f.publicKey.slice(33)],
-          ]),
-        ),
-      ),
-    };
+    const u2f = await registerLegacyU2f(key.port, hostPort, APPID);
+    const legacy: Cred = { id: b64u(u2f.keyHandle), publicKey: u2f.publicKey };
 
-    host = startHost({ MFA_BRIDGE_TRANSPORT: `udp:127.0.0.1:${key.port}:${hostPort}` });
+    const { host } = startHostFor(key, hostPort);
     const withAppId = await signIn(host, 'g1', legacy, APPID, { appid: APPID });
     expect((withAppId.result as AuthenticationResponseJSON).clientExtensionResults).toEqual({ appid: true });
 

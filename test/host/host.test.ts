@@ -14,37 +14,13 @@ import {
   type WebAuthnCredential,
 } from '@simplewebauthn/server';
 import * as v from 'valibot';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startVirtualKey,
-  type VirtualKey,
-  type VirtualKeyOptions,
-} from '../../native-host/src/virtual-key/index.js';
-import { ensureHostBuilt, type HostProcess, type Message, startHost } from './host-process.js';
+import { describe, expect, it } from 'vitest';
+import { startVirtualKey } from '../../native-host/src/virtual-key/index.js';
+import { b64u, errorOf, keyAndHostPerTest, ORIGIN, RP_ID, udpTransport } from './harness.js';
+import { type HostProcess, startHost } from './host-process.js';
 import { freeUdpPort } from './ports.js';
 
-const ORIGIN = 'https://login.example.com';
-const RP_ID = 'example.com';
-const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
-
-let key: VirtualKey | undefined;
-let host: HostProcess | undefined;
-
-beforeAll(() => ensureHostBuilt());
-afterEach(async () => {
-  await host?.close();
-  await key?.close();
-  host = undefined;
-  key = undefined;
-});
-
-async function setup(keyOptions: VirtualKeyOptions = {}, env: Record<string, string> = {}) {
-  const hostPort = await freeUdpPort();
-  key = await startVirtualKey({ port: 0, hostPort, ...keyOptions });
-  const transport = `udp:127.0.0.1:${key.port}:${hostPort}`;
-  host = startHost({ MFA_BRIDGE_TRANSPORT: transport, ...env });
-  return { key, host, transport };
-}
+const { rig, setup } = keyAndHostPerTest();
 
 function createOptions(over: Record<string, unknown> = {}) {
   const challenge = b64u(randomBytes(32));
@@ -161,8 +137,6 @@ async function authenticate(
   expect(core.signCount).toBe(verified.authenticationInfo.newCounter);
   return { response, verified };
 }
-
-const errorOf = (m: Message) => m.error as { name: string; message: string };
 
 describe('native host over the UDP wire', () => {
   it('answers hello and lists the virtual key under devices', async () => {
@@ -291,7 +265,7 @@ describe('native host over the UDP wire', () => {
     expect(errorOf(blocked).name).toBe('NotAllowedError');
     expect(errorOf(blocked).message).toContain('PIN_AUTH_BLOCKED');
     await h.close();
-    await key!.close();
+    await rig.key!.close();
 
     const dir = mkdtempSync(join(tmpdir(), 'mfa-bridge-vk-'));
     const stateFile = join(dir, 'state.json');
@@ -342,7 +316,7 @@ describe('native host over the UDP wire', () => {
       name: 'NotAllowedError',
       message: 'another security key request is in progress',
     });
-    key!.touch();
+    rig.key!.touch();
     expect((await h.reply('c1')).ok).toBe(true);
   });
 
@@ -476,9 +450,10 @@ describe('native host with two keys', () => {
       const slow = await startVirtualKey({ port: 0, hostPort: hp1, touch: 'manual', ctapVersion });
       const touched = await startVirtualKey({ port: 0, hostPort: hp2, touch: 'delay:300', ctapVersion });
       try {
-        host = startHost({
-          MFA_BRIDGE_TRANSPORT: `udp:127.0.0.1:${slow.port}:${hp1},udp:127.0.0.1:${touched.port}:${hp2}`,
+        const host = startHost({
+          MFA_BRIDGE_TRANSPORT: `${udpTransport(slow.port, hp1)},${udpTransport(touched.port, hp2)}`,
         });
+        rig.host = host;
         host.send({ id: 'd', type: 'devices' });
         expect((await host.reply('d')).result).toHaveLength(2);
         const reg = await register(host, 'c1');
@@ -487,8 +462,8 @@ describe('native host with two keys', () => {
         expect(slow.authenticator.credentialCount).toBe(0);
         expect(slow.waitingForTouch).toBe(false);
       } finally {
-        await host?.close();
-        host = undefined;
+        await rig.host?.close();
+        rig.host = undefined;
         await slow.close();
         await touched.close();
       }

@@ -1,8 +1,7 @@
 // The built native host ↔ the virtual key in U2F-only mode (--ctap u2f) over UDP, through the messaging
 // protocol: the CTAP1/U2F fallback. Registrations (fido-u2f) and assertions are verified by
 // @simplewebauthn/server and by the shared core.
-import { createHash, randomBytes } from 'node:crypto';
-import { encodeCtap } from '@shared/cbor/index.js';
+import { randomBytes } from 'node:crypto';
 import { AuthenticationResponseJSONSchema, RegistrationResponseJSONSchema } from '@shared/protocol/index.js';
 import { type StoredCredential, verifyAuthentication, verifyRegistration } from '@shared/webauthn/index.js';
 import {
@@ -13,43 +12,23 @@ import {
   type WebAuthnCredential,
 } from '@simplewebauthn/server';
 import * as v from 'valibot';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Ctap1 } from '../../native-host/src/ctap1/client.js';
-import { CtapHidDevice } from '../../native-host/src/ctaphid/device.js';
-import { UdpTransport } from '../../native-host/src/transport/udp.js';
+import { describe, expect, it } from 'vitest';
+import { startVirtualKey } from '../../native-host/src/virtual-key/index.js';
 import {
-  startVirtualKey,
-  type VirtualKey,
-  type VirtualKeyOptions,
-} from '../../native-host/src/virtual-key/index.js';
-import { ensureHostBuilt, type HostProcess, type Message, startHost } from './host-process.js';
+  b64u,
+  errorOf,
+  keyAndHostPerTest,
+  ORIGIN,
+  RP_ID,
+  registerLegacyU2f,
+  udpTransport,
+} from './harness.js';
+import { type HostProcess, startHost } from './host-process.js';
 import { freeUdpPort } from './ports.js';
 
-const ORIGIN = 'https://login.example.com';
-const RP_ID = 'example.com';
 const APPID = 'https://www.example.com/u2f/app-id.json';
-const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
-const sha256 = (s: string) => new Uint8Array(createHash('sha256').update(s).digest());
-const errorOf = (m: Message) => m.error as { name: string; message: string };
 
-let key: VirtualKey | undefined;
-let host: HostProcess | undefined;
-
-beforeAll(() => ensureHostBuilt());
-afterEach(async () => {
-  await host?.close();
-  await key?.close();
-  host = undefined;
-  key = undefined;
-});
-
-async function setup(keyOptions: VirtualKeyOptions = {}) {
-  const hostPort = await freeUdpPort();
-  key = await startVirtualKey({ port: 0, hostPort, ctapVersion: 'u2f', ...keyOptions });
-  const transport = `udp:127.0.0.1:${key.port}:${hostPort}`;
-  host = startHost({ MFA_BRIDGE_TRANSPORT: transport });
-  return { key, host, transport, hostPort };
-}
+const { rig, startHostFor, setup } = keyAndHostPerTest({ ctapVersion: 'u2f' });
 
 function createOptions(over: Record<string, unknown> = {}) {
   const challenge = b64u(randomBytes(32));
@@ -326,37 +305,20 @@ describe('native host with a U2F-only key (CTAP1 fallback)', () => {
   it('signs with a credential registered under an AppID (appid extension → clientExtensionResults.appid)', async () => {
     const { host: h, key: k, hostPort } = await setup();
     // A legacy U2F registration made with the AppID's hash, by the host's own CTAP1 client.
-    const transport = new UdpTransport({ host: '127.0.0.1', port: k.port, listenPort: hostPort });
     await h.close();
-    host = undefined;
-    const [descriptor] = await transport.list();
-    const device = await CtapHidDevice.open(await transport.open(descriptor!));
-    let legacy: { id: Uint8Array; point: Uint8Array };
-    try {
-      const reg = await new Ctap1(device).register(sha256('legacy'), sha256(APPID));
-      legacy = { id: reg.keyHandle, point: reg.publicKey };
-    } finally {
-      await device.close();
-    }
-    const cose = new Map<number, number | Uint8Array>([
-      [1, 2],
-      [3, -7],
-      [-1, 1],
-      [-2, legacy.point.slice(1, 33)],
-      [-3, legacy.point.slice(33)],
-    ]);
-    const publicKey = new Uint8Array(encodeCtap(cose));
+    rig.host = undefined;
+    const legacy = await registerLegacyU2f(k.port, hostPort, APPID);
     const reg = {
-      credential: { id: b64u(legacy.id), publicKey, counter: 0 },
-      stored: { id: b64u(legacy.id), publicKey, signCount: 0 },
+      credential: { id: b64u(legacy.keyHandle), publicKey: legacy.publicKey, counter: 0 },
+      stored: { id: b64u(legacy.keyHandle), publicKey: legacy.publicKey, signCount: 0 },
     };
-    host = startHost({ MFA_BRIDGE_TRANSPORT: `udp:127.0.0.1:${k.port}:${hostPort}` });
+    const { host } = startHostFor(k, hostPort);
     const { response } = await authenticate(host, 'g1', reg, { extensions: { appid: APPID } }, APPID);
     expect(response.clientExtensionResults).toEqual({ appid: true });
 
     // An AppID on another site is refused before the key is asked.
     const { options } = getOptions({
-      allowCredentials: [{ type: 'public-key', id: b64u(legacy.id) }],
+      allowCredentials: [{ type: 'public-key', id: b64u(legacy.keyHandle) }],
       extensions: { appid: 'https://evil.example.org/app-id.json' },
     });
     host.send({ id: 'g2', type: 'webauthn.get', origin: ORIGIN, options });
@@ -370,17 +332,18 @@ describe('native host with a U2F-only key and a CTAP2 key', () => {
     const ctap2 = await startVirtualKey({ port: 0, hostPort: hp1, touch: 'manual' });
     const u2f = await startVirtualKey({ port: 0, hostPort: hp2, touch: 'delay:300', ctapVersion: 'u2f' });
     try {
-      host = startHost({
-        MFA_BRIDGE_TRANSPORT: `udp:127.0.0.1:${ctap2.port}:${hp1},udp:127.0.0.1:${u2f.port}:${hp2}`,
+      const host = startHost({
+        MFA_BRIDGE_TRANSPORT: `${udpTransport(ctap2.port, hp1)},${udpTransport(u2f.port, hp2)}`,
       });
+      rig.host = host;
       const reg = await register(host, 'c1');
       expect(Buffer.from(reg.response.id, 'base64url')).toHaveLength(61);
       expect(ctap2.authenticator.credentialCount).toBe(0);
       expect(ctap2.waitingForTouch).toBe(false);
       await authenticate(host, 'g1', reg);
     } finally {
-      await host?.close();
-      host = undefined;
+      await rig.host?.close();
+      rig.host = undefined;
       await ctap2.close();
       await u2f.close();
     }
