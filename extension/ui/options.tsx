@@ -10,6 +10,7 @@ import type { ImportReport, VaultInfo, VaultStatus } from '../vault/service';
 import { errorMessage, Field, Notice, PolicyLock, SupportContact, TContext, useT } from './components';
 import { pickLang, translator } from './i18n';
 import { ReportView, UnlockView } from './popup';
+import { useAction } from './use-action';
 import { useEffectiveSettings } from './use-settings';
 
 const SITE_KEYS: SettingKey[] = [
@@ -266,22 +267,15 @@ function ImportSection() {
   const [format, setFormat] = useState<ImportFormat>('auto');
   const [password, setPassword] = useState('');
   const [report, setReport] = useState<ImportReport>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setReport(undefined);
-    try {
+    await run(async () => {
       setReport(await sendVault({ type: 'vault.import', format, data, ...(password ? { password } : {}) }));
       setData('');
       setPassword('');
-    } catch (err) {
-      setError(errorMessage(err, t));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section aria-labelledby="s-import">

@@ -9,6 +9,7 @@ import type { CodeResult, ImportReport, VaultStatus } from '../vault/service';
 import { AccountList } from './account-list';
 import { ConfirmDialog, errorMessage, Field, Notice, SupportContact, TContext, useT } from './components';
 import { pickLang, translator } from './i18n';
+import { useAction } from './use-action';
 import { useEffectiveSettings } from './use-settings';
 
 type View = { name: 'list' } | { name: 'add' } | { name: 'edit'; id: string };
@@ -80,8 +81,7 @@ function CreateView(p: { settings: EffectiveSettings; onDone: (s: VaultStatus) =
   const t = useT();
   const [pw, setPw] = useState('');
   const [pw2, setPw2] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const s = p.settings.values;
   const hint = [t('passwordMin', { n: s.passwordMinLength }), s.passwordPatternHint]
     .filter(Boolean)
@@ -89,15 +89,7 @@ function CreateView(p: { settings: EffectiveSettings; onDone: (s: VaultStatus) =
   const submit = async (e: Event) => {
     e.preventDefault();
     if (pw !== pw2) return setError(t('passwordsDiffer'));
-    setBusy(true);
-    setError(undefined);
-    try {
-      p.onDone(await sendVault({ type: 'vault.create', password: pw }));
-    } catch (err) {
-      setError(errorMessage(err, t));
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => p.onDone(await sendVault({ type: 'vault.create', password: pw })));
   };
   return (
     <main>
@@ -151,23 +143,18 @@ export function UnlockView(p: {
 }) {
   const t = useT();
   const [pw, setPw] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [wait, setWait] = useRetryCountdown(p.status.retryAfterMs);
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      p.onDone(await sendVault({ type: 'vault.unlock', password: pw }));
-    } catch (err) {
-      const retry = (err as { details?: { retryAfterMs?: number } }).details?.retryAfterMs ?? 0;
-      setWait(retry);
-      setError(errorMessage(err, t));
-      setPw('');
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => p.onDone(await sendVault({ type: 'vault.unlock', password: pw })),
+      (err) => {
+        const retry = (err as { details?: { retryAfterMs?: number } }).details?.retryAfterMs ?? 0;
+        setWait(retry);
+        setPw('');
+      },
+    );
   };
   return (
     <main>
@@ -472,23 +459,15 @@ function AddView(p: { settings: EffectiveSettings; onClose: () => void }) {
     algorithm: 'SHA1',
   });
   const [report, setReport] = useState<ImportReport>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const { busy, error, setError } = action;
   useEffect(() => {
     void activeTabOrigin().then(setOrigin);
   }, []);
   const origins = bind && origin ? [origin] : undefined;
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
+  const run = (fn: () => Promise<void>) => {
     setReport(undefined);
-    try {
-      await fn();
-    } catch (e) {
-      setError(errorMessage(e, t));
-    } finally {
-      setBusy(false);
-    }
+    return action.run(fn);
   };
   const importText = async (data: string) => {
     const r = await sendVault({
