@@ -2,6 +2,7 @@
 import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 import { createContext } from 'preact';
 import { useContext, useEffect, useId, useRef } from 'preact/hooks';
+import type { Settings } from '../settings/schema';
 import { type MessageKey, type Translate, translator } from './i18n';
 
 export const TContext = createContext<Translate>(translator('en'));
@@ -173,6 +174,11 @@ export function formatCode(code: string): string {
   if (code.length === 6) return `${code.slice(0, 3)} ${code.slice(3)}`;
   if (code.length === 8) return `${code.slice(0, 4)} ${code.slice(4)}`;
   return code;
+}
+
+/** The rules a new master password must meet: the minimum length and the admin's pattern hint, if any. */
+export function passwordHint(t: Translate, s: Settings): string {
+  return [t('passwordMin', { n: s.passwordMinLength }), s.passwordPatternHint].filter(Boolean).join(' ');
 }
 
 /** A user-facing message for an error from the background. */

@@ -7,7 +7,16 @@ import { type SettingKey, type Settings, settingsEntries } from '../settings/sch
 import { sendVault } from '../vault/client';
 import { IMPORT_FORMATS, type ImportFormat } from '../vault/protocol';
 import type { ImportReport, VaultInfo, VaultStatus } from '../vault/service';
-import { errorMessage, Field, Notice, PolicyLock, SupportContact, TContext, useT } from './components';
+import {
+  errorMessage,
+  Field,
+  Notice,
+  PolicyLock,
+  passwordHint,
+  SupportContact,
+  TContext,
+  useT,
+} from './components';
 import { pickLang, translator } from './i18n';
 import { ReportView, UnlockView } from './popup';
 import { useAction } from './use-action';
@@ -457,9 +466,7 @@ function SecuritySection(p: { settings: EffectiveSettings }) {
           autocomplete="new-password"
           value={newPw}
           onValue={setNew}
-          hint={[t('passwordMin', { n: s.passwordMinLength }), s.passwordPatternHint]
-            .filter(Boolean)
-            .join(' ')}
+          hint={passwordHint(t, s)}
           required
         />
         <Field

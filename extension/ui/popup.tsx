@@ -7,7 +7,16 @@ import { displayName } from '../vault/accounts';
 import { sendVault } from '../vault/client';
 import type { CodeResult, ImportReport, VaultStatus } from '../vault/service';
 import { AccountList } from './account-list';
-import { ConfirmDialog, errorMessage, Field, Notice, SupportContact, TContext, useT } from './components';
+import {
+  ConfirmDialog,
+  errorMessage,
+  Field,
+  Notice,
+  passwordHint,
+  SupportContact,
+  TContext,
+  useT,
+} from './components';
 import { pickLang, translator } from './i18n';
 import { useAction } from './use-action';
 import { useEffectiveSettings } from './use-settings';
@@ -83,9 +92,6 @@ function CreateView(p: { settings: EffectiveSettings; onDone: (s: VaultStatus) =
   const [pw2, setPw2] = useState('');
   const { busy, error, setError, run } = useAction();
   const s = p.settings.values;
-  const hint = [t('passwordMin', { n: s.passwordMinLength }), s.passwordPatternHint]
-    .filter(Boolean)
-    .join(' ');
   const submit = async (e: Event) => {
     e.preventDefault();
     if (pw !== pw2) return setError(t('passwordsDiffer'));
@@ -102,7 +108,7 @@ function CreateView(p: { settings: EffectiveSettings; onDone: (s: VaultStatus) =
           autocomplete="new-password"
           value={pw}
           onValue={setPw}
-          hint={hint}
+          hint={passwordHint(t, s)}
           required
           autofocus
         />
