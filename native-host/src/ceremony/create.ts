@@ -6,7 +6,6 @@ import type {
 } from '@shared/protocol/index.js';
 import { fromBase64Url, toBase64Url, validateRpId } from '@shared/webauthn/index.js';
 import type { AttestationResponse } from '../ctap2/commands.js';
-import { CTAP2_STATUS, CtapError } from '../ctap2/status.js';
 import {
   type CeremonyContext,
   callOptions,
@@ -19,7 +18,7 @@ import {
 } from './context.js';
 import { waitForKey } from './device.js';
 import { CeremonyError } from './errors.js';
-import { obtainPinToken, PERMISSION, type PinToken } from './pin.js';
+import { obtainPinToken, PERMISSION, pinUvAuth, withPinRetry } from './pin.js';
 import { u2fMakeCredential } from './u2f.js';
 
 export interface CreateRequest {
@@ -65,7 +64,7 @@ export async function createCredential(
     if (uvReq === 'required' && pinState === undefined && info.options.uv !== true) {
       throw new CeremonyError('ConstraintError', 'the security key cannot verify the user (no PIN support)');
     }
-    let needPin =
+    const needPin =
       (uvReq === 'required' && pinState !== undefined) ||
       (pinState === true && (uvReq === 'preferred' || rk || info.options.makeCredUvNotRqd !== true));
 
@@ -76,40 +75,23 @@ export async function createCredential(
       descriptors(options.excludeCredentials, info, 'excludeCredentials'),
       call,
     );
-    let pin: PinToken | null = null;
-    const attempt = async (): Promise<AttestationResponse> => {
-      if (needPin && !pin) pin = await obtainPinToken(ctap, info, PERMISSION.MC, rpId, ctx, call);
-      return ctap.makeCredential(
-        {
-          clientDataHash,
-          rp: { id: rpId, name: options.rp.name },
-          user: { id: userId, name: options.user.name, displayName: options.user.displayName },
-          pubKeyCredParams: params,
-          excludeList: exclude,
-          options: rk ? { rk: true } : {},
-          ...(pin
-            ? {
-                pinUvAuthParam: pin.clientPin.authParam(pin.token, clientDataHash),
-                pinUvAuthProtocol: pin.clientPin.protocol.version,
-              }
-            : {}),
-        },
-        call,
-      );
-    };
-    let att: AttestationResponse;
-    try {
-      att = await attempt();
-    } catch (err) {
-      // The key wants user verification we did not offer, or our token went stale: once more with a PIN.
-      const retry =
-        err instanceof CtapError &&
-        (err.status === CTAP2_STATUS.PUAT_REQUIRED || (pin && err.status === CTAP2_STATUS.PIN_AUTH_INVALID));
-      if (!retry) throw err;
-      needPin = true;
-      pin = null;
-      att = await attempt();
-    }
+    const att = await withPinRetry(
+      needPin,
+      () => obtainPinToken(ctap, info, PERMISSION.MC, rpId, ctx, call),
+      (pin) =>
+        ctap.makeCredential(
+          {
+            clientDataHash,
+            rp: { id: rpId, name: options.rp.name },
+            user: { id: userId, name: options.user.name, displayName: options.user.displayName },
+            pubKeyCredParams: params,
+            excludeList: exclude,
+            options: rk ? { rk: true } : {},
+            ...pinUvAuth(pin, clientDataHash),
+          },
+          call,
+        ),
+    );
     return await registrationResponse(att, clientDataJSON, options, rk);
   } finally {
     await key.close();

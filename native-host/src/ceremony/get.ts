@@ -4,12 +4,10 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
 } from '@shared/protocol/index.js';
 import { toBase64Url, validateRpId } from '@shared/webauthn/index.js';
-import type { AssertionResponse } from '../ctap2/commands.js';
-import { CTAP2_STATUS, CtapError } from '../ctap2/status.js';
 import { type CeremonyContext, callOptions, clientData, descriptors, fitList, sha256 } from './context.js';
 import { waitForKey } from './device.js';
 import { CeremonyError } from './errors.js';
-import { obtainPinToken, PERMISSION, type PinToken } from './pin.js';
+import { obtainPinToken, PERMISSION, pinUvAuth, withPinRetry } from './pin.js';
 import { chooseRpIdForAppId, u2fGetAssertion, validateAppId } from './u2f.js';
 
 export interface GetRequest {
@@ -55,7 +53,7 @@ export async function getAssertion(
     if (uvReq === 'required' && pinState === undefined && info.options.uv !== true) {
       throw new CeremonyError('ConstraintError', 'the security key cannot verify the user (no PIN support)');
     }
-    let needPin =
+    const needPin =
       (uvReq === 'required' && pinState !== undefined) || (uvReq === 'preferred' && pinState === true);
 
     const requested = descriptors(options.allowCredentials, info, 'allowCredentials');
@@ -73,36 +71,15 @@ export async function getAssertion(
       throw new CeremonyError('NotAllowedError', `this security key holds no allowed credential for ${rpId}`);
     }
 
-    let pin: PinToken | null = null;
-    const attempt = async (): Promise<AssertionResponse> => {
-      if (needPin && !pin) pin = await obtainPinToken(ctap, info, PERMISSION.GA, askRpId, ctx, call);
-      return ctap.getAssertion(
-        {
-          rpId: askRpId,
-          clientDataHash,
-          allowList,
-          ...(pin
-            ? {
-                pinUvAuthParam: pin.clientPin.authParam(pin.token, clientDataHash),
-                pinUvAuthProtocol: pin.clientPin.protocol.version,
-              }
-            : {}),
-        },
-        call,
-      );
-    };
-    let first: AssertionResponse;
-    try {
-      first = await attempt();
-    } catch (err) {
-      const retry =
-        err instanceof CtapError &&
-        (err.status === CTAP2_STATUS.PUAT_REQUIRED || (pin && err.status === CTAP2_STATUS.PIN_AUTH_INVALID));
-      if (!retry) throw err;
-      needPin = true;
-      pin = null;
-      first = await attempt();
-    }
+    const first = await withPinRetry(
+      needPin,
+      () => obtainPinToken(ctap, info, PERMISSION.GA, askRpId, ctx, call),
+      (pin) =>
+        ctap.getAssertion(
+          { rpId: askRpId, clientDataHash, allowList, ...pinUvAuth(pin, clientDataHash) },
+          call,
+        ),
+    );
     const assertions = [first];
     for (let i = 1; i < (first.numberOfCredentials ?? 1); i++)
       assertions.push(await ctap.getNextAssertion(call));

@@ -89,3 +89,38 @@ export async function obtainPinToken(
     }
   }
 }
+
+/** The pinUvAuthParam and protocol that authenticate `clientDataHash` with a token; nothing without one. */
+export function pinUvAuth(
+  pin: PinToken | null,
+  clientDataHash: Uint8Array,
+): { pinUvAuthParam?: Uint8Array; pinUvAuthProtocol?: number } {
+  if (!pin) return {};
+  return {
+    pinUvAuthParam: pin.clientPin.authParam(pin.token, clientDataHash),
+    pinUvAuthProtocol: pin.clientPin.protocol.version,
+  };
+}
+
+/**
+ * Runs a makeCredential/getAssertion `operation`, with a PIN token from `getToken` when `needPin`. When the
+ * key wants user verification we did not offer (PUAT_REQUIRED), or our token went stale
+ * (PIN_AUTH_INVALID), it runs once more with a fresh token.
+ */
+export async function withPinRetry<T>(
+  needPin: boolean,
+  getToken: () => Promise<PinToken>,
+  operation: (pin: PinToken | null) => Promise<T>,
+): Promise<T> {
+  let pin: PinToken | null = null;
+  try {
+    if (needPin) pin = await getToken();
+    return await operation(pin);
+  } catch (err) {
+    const retry =
+      err instanceof CtapError &&
+      (err.status === CTAP2_STATUS.PUAT_REQUIRED || (pin && err.status === CTAP2_STATUS.PIN_AUTH_INVALID));
+    if (!retry) throw err;
+    return await operation(await getToken());
+  }
+}
