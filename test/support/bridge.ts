@@ -95,12 +95,23 @@ export async function startBridgeRig(
 
 /** Password step for `user` (fresh names start with no factors). */
 export async function signInWithPassword(page: Page, site: DemoSite, user: string): Promise<void> {
-  await page.goto(site.url('/signin'));
+  await bounded('goto /signin', page.goto(site.url('/signin')));
   await page.waitForSelector('#okta-signin-username');
-  await page.type('#okta-signin-username', user);
-  await page.type('#okta-signin-password', DEMO_PASSWORD);
-  await page.click('#okta-signin-submit');
+  await bounded('type user', page.type('#okta-signin-username', user));
+  await bounded('type password', page.type('#okta-signin-password', DEMO_PASSWORD));
+  await bounded('click sign in', page.click('#okta-signin-submit'));
   await page.waitForFunction(() => !document.querySelector('#okta-signin-username'), { timeout: 20_000 });
+}
+
+/** `promise`, or an error naming `label` after `ms` (so a hung browser call says where it hung). */
+export function bounded<T>(label: string, promise: Promise<T>, ms = 30_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${label}: no answer within ${ms} ms`)), ms);
+    }),
+  ]);
 }
 
 /** `promise`, or `fallback` after `ms` (a page that is navigating may not answer evaluate at all). */
