@@ -37,6 +37,7 @@ import {
   type DemoUser,
   randomId,
   type Session,
+  type SiteEvent,
   type SiteSettings,
   type TotpFactor,
   USERNAME_PATTERN,
@@ -565,17 +566,18 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
       }
       session.ceremony = undefined; // a challenge is good for one answer only
       const kind = registering ? 'webauthn-register' : 'webauthn-authenticate';
+      /** Records a refused answer and tells the page: one status and message whatever the reason. */
+      const refuse = (
+        reason: 'bad-response' | 'unknown-credential' | 'verification-failed',
+        facts: Pick<SiteEvent, 'detail' | 'credentialId'>,
+      ) => {
+        state.record({ kind, user: user.name, ok: false, reason, ...facts });
+        sendJson(ctx, 400, { ok: false, error: reason, message: t.webauthnFailed });
+      };
       if (registering) {
         const parsed = v.safeParse(RegistrationResponseSchema, body);
         if (!parsed.success) {
-          state.record({
-            kind,
-            user: user.name,
-            ok: false,
-            reason: 'bad-response',
-            detail: v.summarize(parsed.issues),
-          });
-          sendJson(ctx, 400, { ok: false, error: 'bad-response', message: t.webauthnFailed });
+          refuse('bad-response', { detail: v.summarize(parsed.issues) });
           return;
         }
         const outcome = await verifyRegistration(
@@ -587,14 +589,7 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
           state.now(),
         );
         if (!outcome.ok) {
-          state.record({
-            kind,
-            user: user.name,
-            ok: false,
-            reason: 'verification-failed',
-            detail: outcome.detail,
-          });
-          sendJson(ctx, 400, { ok: false, error: 'verification-failed', message: t.webauthnFailed });
+          refuse('verification-failed', { detail: outcome.detail });
           return;
         }
         user.credentials.push(outcome.value);
@@ -612,26 +607,12 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
       }
       const parsed = v.safeParse(AuthenticationResponseSchema, body);
       if (!parsed.success) {
-        state.record({
-          kind,
-          user: user.name,
-          ok: false,
-          reason: 'bad-response',
-          detail: v.summarize(parsed.issues),
-        });
-        sendJson(ctx, 400, { ok: false, error: 'bad-response', message: t.webauthnFailed });
+        refuse('bad-response', { detail: v.summarize(parsed.issues) });
         return;
       }
       const credential = user.credentials.find((c) => c.id === parsed.output.id);
       if (!credential) {
-        state.record({
-          kind,
-          user: user.name,
-          ok: false,
-          reason: 'unknown-credential',
-          credentialId: parsed.output.id,
-        });
-        sendJson(ctx, 400, { ok: false, error: 'unknown-credential', message: t.webauthnFailed });
+        refuse('unknown-credential', { credentialId: parsed.output.id });
         return;
       }
       const outcome = await verifyAuthentication(
@@ -643,15 +624,7 @@ export async function startDemoSite(opts: DemoSiteOptions = {}): Promise<DemoSit
         ceremony.userVerification,
       );
       if (!outcome.ok) {
-        state.record({
-          kind,
-          user: user.name,
-          ok: false,
-          reason: 'verification-failed',
-          detail: outcome.detail,
-          credentialId: credential.id,
-        });
-        sendJson(ctx, 400, { ok: false, error: 'verification-failed', message: t.webauthnFailed });
+        refuse('verification-failed', { detail: outcome.detail, credentialId: credential.id });
         return;
       }
       credential.counter = outcome.value.newCounter;
