@@ -449,6 +449,19 @@ export function ReportView(p: { report: ImportReport }) {
   );
 }
 
+/** The header of a view opened from the account list: a back button and the view's title. */
+function SubViewHeader(p: { title: string; onBack: () => void }) {
+  const t = useT();
+  return (
+    <header>
+      <button type="button" class="icon" aria-label={t('back')} onClick={p.onBack}>
+        <span aria-hidden="true">←</span>
+      </button>
+      <h1 class="grow">{p.title}</h1>
+    </header>
+  );
+}
+
 function AddView(p: { settings: EffectiveSettings; onClose: () => void }) {
   const t = useT();
   const s = p.settings.values;
@@ -491,12 +504,7 @@ function AddView(p: { settings: EffectiveSettings; onClose: () => void }) {
   ];
   return (
     <>
-      <header>
-        <button type="button" class="icon" aria-label={t('back')} onClick={p.onClose}>
-          <span aria-hidden="true">←</span>
-        </button>
-        <h1 class="grow">{t('addTitle')}</h1>
-      </header>
+      <SubViewHeader title={t('addTitle')} onBack={p.onClose} />
       <main>
         <div class="tabs" role="tablist">
           {tabs.map(([k, label]) => (
@@ -688,12 +696,7 @@ function EditView(p: { account: AccountSummary; accounts: AccountSummary[]; onCl
   };
   return (
     <>
-      <header>
-        <button type="button" class="icon" aria-label={t('back')} onClick={p.onClose}>
-          <span aria-hidden="true">←</span>
-        </button>
-        <h1 class="grow">{t('editTitle')}</h1>
-      </header>
+      <SubViewHeader title={t('editTitle')} onBack={p.onClose} />
       <main>
         <form onSubmit={save}>
           <Field label={t('label')} value={label} onValue={setLabel} />
