@@ -1,55 +1,17 @@
 // `npm run virtual-key -- --ctap u2f`: a U2F-only key from the CLI, with manual touch from stdin, used by
 // the built host (fido-u2f registration verified by SimpleWebAuthn), its attestation kept in --state.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeCtap } from '@shared/cbor/index.js';
 import { type RegistrationResponseJSON, verifyRegistrationResponse } from '@simplewebauthn/server';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureHostBuilt, type HostProcess, startHost } from './host-process.js';
+import { describe, expect, it } from 'vitest';
+import { b64u } from './harness.js';
+import { keyCliPerTest } from './key-cli.js';
 import { freeUdpPort } from './ports.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const KEY_CMD = [process.execPath, '--import', 'tsx', 'native-host/src/virtual-key/cli.ts'] as const;
-const running: ChildProcess[] = [];
-let host: HostProcess | undefined;
-
-beforeAll(() => ensureHostBuilt());
-afterEach(async () => {
-  await host?.close();
-  host = undefined;
-  for (const c of running.splice(0)) {
-    if (c.exitCode === null) {
-      c.kill('SIGTERM');
-      await new Promise((r) => c.on('exit', r));
-    }
-  }
-});
-
-function startKeyCli(args: string[]): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const child = spawn(KEY_CMD[0], [...KEY_CMD.slice(1), ...args], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  running.push(child);
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`virtual key did not start: ${err}`)), 30_000);
-    child.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-      if (err.includes('listening')) {
-        clearTimeout(t);
-        resolve({ child, stderr: () => err });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`virtual key exited ${code}: ${err}`)));
-  });
-}
-
-const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
+const { startKeyCli, startHostOn } = keyCliPerTest();
 
 describe('virtual key CLI in U2F mode', () => {
   it('--ctap u2f: the host registers through it after Enter, and the state keeps the attestation', async () => {
@@ -68,7 +30,7 @@ describe('virtual key CLI in U2F mode', () => {
       state,
     ]);
     expect(key.stderr()).toContain('(U2F only, touch: manual, 0 credentials)');
-    host = startHost({ MFA_BRIDGE_TRANSPORT: `udp:127.0.0.1:${port}:${hostPort}` });
+    const host = startHostOn(port, hostPort);
     const challenge = b64u(randomBytes(32));
     host.send({
       id: 'c1',

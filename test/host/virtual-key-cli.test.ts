@@ -1,57 +1,15 @@
 // `npm run virtual-key`: the CLI process, manual touch from stdin, and a state file that keeps
 // credentials across restarts.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureHostBuilt, type HostProcess, startHost } from './host-process.js';
+import { describe, expect, it } from 'vitest';
+import { b64u } from './harness.js';
+import { keyCliPerTest } from './key-cli.js';
 import { freeUdpPort } from './ports.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** What `npm run virtual-key --` runs, started directly so the test owns the process it stops. */
-const KEY_CMD = [process.execPath, '--import', 'tsx', 'native-host/src/virtual-key/cli.ts'] as const;
-const running: ChildProcess[] = [];
-let host: HostProcess | undefined;
-
-beforeAll(() => ensureHostBuilt());
-afterEach(async () => {
-  await host?.close();
-  host = undefined;
-  for (const c of running.splice(0)) {
-    if (c.exitCode === null) {
-      c.kill('SIGTERM');
-      await new Promise((r) => c.on('exit', r));
-    }
-  }
-});
-
-async function startKeyCli(args: string[]): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const child = spawn(KEY_CMD[0], [...KEY_CMD.slice(1), ...args], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  running.push(child);
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`virtual key did not start: ${err}`)), 30_000);
-    child.stderr!.on('data', () => {
-      if (err.includes('listening')) {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`virtual key exited ${code}: ${err}`)));
-  });
-  return { child, stderr: () => err };
-}
-
-const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
+const { spawnKeyCli, startKeyCli, startHostOn } = keyCliPerTest();
 
 describe('virtual key CLI', () => {
   it('waits for Enter with --touch manual, keeps state in --state, never prints the PIN', async () => {
@@ -64,7 +22,7 @@ describe('virtual key CLI', () => {
     expect(first.stderr()).toContain(`listening on 127.0.0.1:${port}, answering to port ${hostPort}`);
     expect(first.stderr()).toContain('PIN set');
 
-    host = startHost({ MFA_BRIDGE_TRANSPORT: `udp:127.0.0.1:${port}:${hostPort}` });
+    let host = startHostOn(port, hostPort);
     const challenge = b64u(randomBytes(32));
     host.send({
       id: 'c1',
@@ -99,7 +57,7 @@ describe('virtual key CLI', () => {
     // A new process on the same state still holds the credential and the PIN.
     const second = await startKeyCli([...args, '--touch', 'auto']);
     expect(second.stderr()).toContain('PIN set, 1 credentials');
-    host = startHost({ MFA_BRIDGE_TRANSPORT: `udp:127.0.0.1:${port}:${hostPort}` });
+    host = startHostOn(port, hostPort);
     host.send({
       id: 'g1',
       type: 'webauthn.get',
@@ -112,14 +70,9 @@ describe('virtual key CLI', () => {
   });
 
   it('refuses bad options with a clear message', async () => {
-    const child = spawn(KEY_CMD[0], [...KEY_CMD.slice(1), '--touch', 'sometimes'], { cwd: ROOT });
-    running.push(child);
-    let err = '';
-    child.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
+    const { child, stderr } = spawnKeyCli(['--touch', 'sometimes']);
     const code = await new Promise((r) => child.on('exit', r));
     expect(code).toBe(2);
-    expect(err).toContain('--touch "sometimes" is not auto, delay:MS or manual');
+    expect(stderr()).toContain('--touch "sometimes" is not auto, delay:MS or manual');
   });
 });
