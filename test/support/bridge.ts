@@ -14,6 +14,7 @@ import {
 } from '../../native-host/src/virtual-key/index';
 import { DEMO_PASSWORD, type DemoSite, type SiteEvent, startDemoSite } from '../site/server';
 import { type ChromiumSession, launchChromium } from './chromium';
+import { patchUserSettings } from './extension-settings';
 import { freeUdpPort } from './ports';
 
 export type BridgeSiteMode = 'off' | 'fallback' | 'always';
@@ -37,27 +38,12 @@ export function transportEnv(key: VirtualKey): Record<string, string> {
   return { MFA_BRIDGE_TRANSPORT: `udp:127.0.0.1:${key.port}:${key.hostPort}` };
 }
 
-interface ChromeStorageGlobal {
-  storage: {
-    local: {
-      get(key: string): Promise<Record<string, unknown>>;
-      set(items: Record<string, unknown>): Promise<void>;
-    };
-  };
-}
-
-/** Writes the extension's user settings (storage.local `settings.user`) from its service worker. */
+/** Sets the bridge's per-site modes in the extension's user settings. */
 export async function setBridgeSites(
   chromium: ChromiumSession,
   sites: Array<{ match: string; mode: BridgeSiteMode }>,
 ): Promise<void> {
-  const worker = await chromium.serviceWorker();
-  await worker.evaluate(async (bridgeSites) => {
-    const chrome = (globalThis as unknown as { chrome: ChromeStorageGlobal }).chrome;
-    const key = 'settings.user';
-    const current = ((await chrome.storage.local.get(key))[key] ?? {}) as Record<string, unknown>;
-    await chrome.storage.local.set({ [key]: { ...current, bridgeSites } });
-  }, sites);
+  await patchUserSettings(chromium, { bridgeSites: sites });
 }
 
 export async function startBridgeRig(
