@@ -21,12 +21,17 @@ const base64url = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]*$/, 'expected base6
 const attachment = v.nullish(v.picklist(['platform', 'cross-platform']));
 const extensionResults = v.looseObject({});
 
-export const RegistrationResponseSchema = v.looseObject({
+/** What registration and authentication responses share: the credential around `response`. */
+const credentialEntries = {
   id: base64url,
   rawId: base64url,
   type: v.literal('public-key'),
   authenticatorAttachment: attachment,
   clientExtensionResults: extensionResults,
+};
+
+export const RegistrationResponseSchema = v.looseObject({
+  ...credentialEntries,
   response: v.looseObject({
     clientDataJSON: base64url,
     attestationObject: base64url,
@@ -38,11 +43,7 @@ export const RegistrationResponseSchema = v.looseObject({
 });
 
 export const AuthenticationResponseSchema = v.looseObject({
-  id: base64url,
-  rawId: base64url,
-  type: v.literal('public-key'),
-  authenticatorAttachment: attachment,
-  clientExtensionResults: extensionResults,
+  ...credentialEntries,
   response: v.looseObject({
     clientDataJSON: base64url,
     authenticatorData: base64url,
@@ -61,15 +62,26 @@ export const OptionsRequestSchema = v.strictObject({
 });
 export type OptionsRequest = v.InferOutput<typeof OptionsRequestSchema>;
 
-export function toRegistrationResponse(
-  parsed: v.InferOutput<typeof RegistrationResponseSchema>,
-): RegistrationResponseJSON {
+/** The shared credential fields of a parsed response, as @simplewebauthn/server takes them. */
+function credentialFields(
+  parsed:
+    | v.InferOutput<typeof RegistrationResponseSchema>
+    | v.InferOutput<typeof AuthenticationResponseSchema>,
+): Omit<AuthenticationResponseJSON, 'response'> {
   return {
     id: parsed.id,
     rawId: parsed.rawId,
     type: parsed.type,
     authenticatorAttachment: parsed.authenticatorAttachment ?? undefined,
     clientExtensionResults: parsed.clientExtensionResults,
+  };
+}
+
+export function toRegistrationResponse(
+  parsed: v.InferOutput<typeof RegistrationResponseSchema>,
+): RegistrationResponseJSON {
+  return {
+    ...credentialFields(parsed),
     response: {
       clientDataJSON: parsed.response.clientDataJSON,
       attestationObject: parsed.response.attestationObject,
@@ -85,11 +97,7 @@ export function toAuthenticationResponse(
   parsed: v.InferOutput<typeof AuthenticationResponseSchema>,
 ): AuthenticationResponseJSON {
   return {
-    id: parsed.id,
-    rawId: parsed.rawId,
-    type: parsed.type,
-    authenticatorAttachment: parsed.authenticatorAttachment ?? undefined,
-    clientExtensionResults: parsed.clientExtensionResults,
+    ...credentialFields(parsed),
     response: {
       clientDataJSON: parsed.response.clientDataJSON,
       authenticatorData: parsed.response.authenticatorData,
