@@ -2,7 +2,7 @@
 // authenticate polled until touched (one touch callback), check-only, abort while polling, status words,
 // short APDUs, and a U2F credential used through CTAP2 on a CTAP2 key (as real keys allow).
 import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ApduStatusError,
   decodeResponseApdu,
@@ -12,31 +12,14 @@ import {
 import { Ctap1 } from '../../native-host/src/ctap1/client.js';
 import { versionRequest } from '../../native-host/src/ctap1/messages.js';
 import { Ctap2 } from '../../native-host/src/ctap2/client.js';
-import { CtapHidDevice } from '../../native-host/src/ctaphid/device.js';
 import { CAPABILITY, CTAPHID_CMD } from '../../native-host/src/ctaphid/frames.js';
-import { UdpTransport } from '../../native-host/src/transport/udp.js';
-import {
-  startVirtualKey,
-  type VirtualKey,
-  type VirtualKeyOptions,
-} from '../../native-host/src/virtual-key/index.js';
-import { freeUdpPort } from './ports.js';
+import type { VirtualKeyOptions } from '../../native-host/src/virtual-key/index.js';
+import { keyDevicePerTest } from './harness.js';
 
-let key: VirtualKey | undefined;
-let device: CtapHidDevice | undefined;
-afterEach(async () => {
-  await device?.close();
-  await key?.close();
-  device = undefined;
-  key = undefined;
-});
+const keyDevice = keyDevicePerTest({ ctapVersion: 'u2f' });
 
 async function connect(options: VirtualKeyOptions = {}) {
-  const hostPort = await freeUdpPort();
-  key = await startVirtualKey({ port: 0, hostPort, ctapVersion: 'u2f', ...options });
-  const transport = new UdpTransport({ host: '127.0.0.1', port: key.port, listenPort: hostPort });
-  const [descriptor] = await transport.list();
-  device = await CtapHidDevice.open(await transport.open(descriptor!));
+  const { key, device } = await keyDevice.connect(options);
   return { ctap1: new Ctap1(device), device, key };
 }
 

@@ -1,35 +1,18 @@
 // The host's CTAP2 client and ClientPin against the virtual key over the UDP wire: setPIN, changePIN,
 // tokens with and without permissions, getNextAssertion, selection and reset.
 import { createHash, randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Ctap2 } from '../../native-host/src/ctap2/client.js';
 import { ClientPin, PERMISSION } from '../../native-host/src/ctap2/client-pin.js';
 import { PIN_PROTOCOL_1, PIN_PROTOCOL_2 } from '../../native-host/src/ctap2/pin-protocol.js';
 import { CtapError } from '../../native-host/src/ctap2/status.js';
-import { CtapHidDevice } from '../../native-host/src/ctaphid/device.js';
-import { UdpTransport } from '../../native-host/src/transport/udp.js';
-import {
-  startVirtualKey,
-  type VirtualKey,
-  type VirtualKeyOptions,
-} from '../../native-host/src/virtual-key/index.js';
-import { freeUdpPort } from './ports.js';
+import type { VirtualKeyOptions } from '../../native-host/src/virtual-key/index.js';
+import { keyDevicePerTest } from './harness.js';
 
-let key: VirtualKey | undefined;
-let device: CtapHidDevice | undefined;
-afterEach(async () => {
-  await device?.close();
-  await key?.close();
-  device = undefined;
-  key = undefined;
-});
+const keyDevice = keyDevicePerTest();
 
 async function connect(options: VirtualKeyOptions = {}) {
-  const hostPort = await freeUdpPort();
-  key = await startVirtualKey({ port: 0, hostPort, ...options });
-  const transport = new UdpTransport({ host: '127.0.0.1', port: key.port, listenPort: hostPort });
-  const [descriptor] = await transport.list();
-  device = await CtapHidDevice.open(await transport.open(descriptor!));
+  const { device } = await keyDevice.connect(options);
   const ctap = new Ctap2(device);
   return { ctap, info: await ctap.getInfo() };
 }
@@ -127,6 +110,6 @@ describe('CTAP2 client with clientPIN against the virtual key', () => {
     await ctap.reset();
     const after = await ctap.getInfo();
     expect(after.options.clientPin).toBe(false);
-    expect(key!.authenticator.credentialCount).toBe(0);
+    expect(keyDevice.rig.key!.authenticator.credentialCount).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 // Test harness for the host tests: one virtual key and the built native host wired to it over UDP, torn
-// down after each test; the relying party's constants; and a legacy U2F registration made over CTAP1.
+// down after each test (or the key opened directly as a CTAPHID device); the relying party's constants;
+// and a legacy U2F registration made over CTAP1.
 import { createHash } from 'node:crypto';
 import { encodeCtap } from '@shared/cbor/index.js';
 import { afterEach, beforeAll } from 'vitest';
@@ -75,9 +76,7 @@ export function keyAndHostPerTest(keyDefaults: VirtualKeyOptions = {}) {
  * Returns the key handle and the credential's public key as a COSE EC2 ES256 key.
  */
 export async function registerLegacyU2f(keyPort: number, hostPort: number, appId: string) {
-  const transport = new UdpTransport({ host: '127.0.0.1', port: keyPort, listenPort: hostPort });
-  const [descriptor] = await transport.list();
-  const device = await CtapHidDevice.open(await transport.open(descriptor!));
+  const device = await openUdpDevice(keyPort, hostPort);
   const u2f = await new Ctap1(device).register(sha256('legacy'), sha256(appId)).finally(() => device.close());
   const cose = new Map<number, number | Uint8Array>([
     [1, 2],
@@ -87,4 +86,35 @@ export async function registerLegacyU2f(keyPort: number, hostPort: number, appId
     [-3, u2f.publicKey.slice(33)],
   ]);
   return { keyHandle: u2f.keyHandle, publicKey: new Uint8Array(encodeCtap(cose)) };
+}
+
+/** The virtual key at `keyPort` opened as a CTAPHID device over UDP, listening on `hostPort`. */
+export async function openUdpDevice(keyPort: number, hostPort: number): Promise<CtapHidDevice> {
+  const transport = new UdpTransport({ host: '127.0.0.1', port: keyPort, listenPort: hostPort });
+  const [descriptor] = await transport.list();
+  return CtapHidDevice.open(await transport.open(descriptor!));
+}
+
+/**
+ * For tests of the host's CTAP clients without the host: registers the hook that closes the device and
+ * key after each test, and returns the rig plus `connect`, which starts a virtual key (`keyDefaults`,
+ * then `options`) and opens it as a CTAPHID device.
+ */
+export function keyDevicePerTest(keyDefaults: VirtualKeyOptions = {}) {
+  const rig: { key?: VirtualKey; device?: CtapHidDevice } = {};
+  afterEach(async () => {
+    await rig.device?.close();
+    await rig.key?.close();
+    rig.device = undefined;
+    rig.key = undefined;
+  });
+  async function connect(options: VirtualKeyOptions = {}) {
+    const hostPort = await freeUdpPort();
+    const key = await startVirtualKey({ port: 0, hostPort, ...keyDefaults, ...options });
+    rig.key = key;
+    const device = await openUdpDevice(key.port, hostPort);
+    rig.device = device;
+    return { key, device };
+  }
+  return { rig, connect };
 }
