@@ -7,37 +7,14 @@ registration and the assertion. Prints one JSON object with what happened; exits
 usage: fido2_udp.py --port N --listen-port N --pin PIN --protocol 1|2 [--wrong-pin PIN]
 """
 import argparse
-import json
-import socket
-import sys
 
 from fido2.client import Fido2Client
 from fido2.ctap import CtapError
 from fido2.ctap2 import Ctap2
 from fido2.ctap2.pin import ClientPin, PinProtocolV1, PinProtocolV2
-from fido2.hid import CtapHidDevice
-from fido2.hid.base import CtapHidConnection, HidDescriptor
 from fido2.server import Fido2Server
 
-
-class UdpCtapHidConnection(CtapHidConnection):
-    """CTAPHID reports as UDP datagrams: sent to the key's port, received on our listen port."""
-
-    def __init__(self, host, port, listen_port, timeout=10.0):
-        self.target = (host, port)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", listen_port))
-        self.sock.settimeout(timeout)
-
-    def write_packet(self, data):
-        self.sock.sendto(bytes(data), self.target)
-
-    def read_packet(self):
-        data, _ = self.sock.recvfrom(64)
-        return data
-
-    def close(self):
-        self.sock.close()
+from fido2_udp_support import open_udp_device, run, sign_in
 
 
 def main():
@@ -51,9 +28,7 @@ def main():
     args = ap.parse_args()
 
     out = {}
-    conn = UdpCtapHidConnection(args.host, args.port, args.listen_port)
-    descriptor = HidDescriptor("udp:%s:%d" % (args.host, args.port), 0, 0, 64, 64)
-    dev = CtapHidDevice(descriptor, conn)
+    dev = open_udp_device(args.host, args.port, args.listen_port)
     out["ping"] = dev.ping(b"mfa-bridge ping").decode()
     ctap2 = Ctap2(dev)  # strict_cbor: every reply must be canonical CBOR
     info = ctap2.info
@@ -105,17 +80,7 @@ def main():
     }
     credentials = [auth_data.credential_data]
 
-    request_options, state = server.authenticate_begin(credentials, user_verification="required")
-    selection = client.get_assertion(request_options["publicKey"], pin=args.pin)
-    response = selection.get_response(0)
-    server.authenticate_complete(
-        state,
-        credentials,
-        response.credential_id,
-        response.client_data,
-        response.authenticator_data,
-        response.signature,
-    )
+    _, response = sign_in(server, client, credentials, credentials, "required", pin=args.pin)
     out["assertion"] = {
         "verified": True,
         "uv": response.authenticator_data.is_user_verified(),
@@ -123,28 +88,14 @@ def main():
     }
 
     # Discoverable: no allow list, the key finds the resident credential itself.
-    request_options, state = server.authenticate_begin(None, user_verification="required")
-    selection = client.get_assertion(request_options["publicKey"], pin=args.pin)
-    response = selection.get_response(0)
-    server.authenticate_complete(
-        state,
-        credentials,
-        response.credential_id,
-        response.client_data,
-        response.authenticator_data,
-        response.signature,
-    )
+    selection, response = sign_in(server, client, None, credentials, "required", pin=args.pin)
     out["discoverable"] = {
         "verified": True,
         "user_id": bytes(response.user_handle or selection.get_assertions()[0].user["id"]).decode(),
     }
     dev.close()
-    print(json.dumps(out))
+    return out
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # report the failure as JSON for the test, then fail
-        print(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}))
-        sys.exit(1)
+    run(main)

@@ -9,17 +9,14 @@ usage: u2f_udp.py --port N --listen-port N
 """
 import argparse
 import hashlib
-import json
 import os
-import sys
 
-from fido2.ctap1 import APDU, ApduError, Ctap1
 from fido2.client import Fido2Client
-from fido2.hid import CAPABILITY, CtapHidDevice
-from fido2.hid.base import HidDescriptor
+from fido2.ctap1 import ApduError, Ctap1
+from fido2.hid import CAPABILITY
 from fido2.server import Fido2Server
 
-from fido2_udp import UdpCtapHidConnection
+from fido2_udp_support import open_udp_device, run, sign_in
 
 
 def sha256(data):
@@ -34,9 +31,7 @@ def main():
     args = ap.parse_args()
 
     out = {}
-    conn = UdpCtapHidConnection(args.host, args.port, args.listen_port)
-    descriptor = HidDescriptor("udp:%s:%d" % (args.host, args.port), 0, 0, 64, 64)
-    dev = CtapHidDevice(descriptor, conn)
+    dev = open_udp_device(args.host, args.port, args.listen_port)
     out["cbor_capability"] = bool(dev.capabilities & CAPABILITY.CBOR)
     ctap1 = Ctap1(dev)
     out["version"] = ctap1.get_version()
@@ -85,25 +80,11 @@ def main():
         "aaguid": bytes(auth_data.credential_data.aaguid).hex(),
     }
     credentials = [auth_data.credential_data]
-    request_options, state = server.authenticate_begin(credentials, user_verification="discouraged")
-    selection = client.get_assertion(request_options["publicKey"])
-    response = selection.get_response(0)
-    server.authenticate_complete(
-        state,
-        credentials,
-        response.credential_id,
-        response.client_data,
-        response.authenticator_data,
-        response.signature,
-    )
+    _, response = sign_in(server, client, credentials, credentials, "discouraged")
     out["webauthn_assertion"] = {"verified": True, "counter": response.authenticator_data.counter}
     dev.close()
-    print(json.dumps(out))
+    return out
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # report the failure as JSON for the test, then fail
-        print(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}))
-        sys.exit(1)
+    run(main)
