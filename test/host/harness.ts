@@ -3,7 +3,17 @@
 // and a legacy U2F registration made over CTAP1.
 import { createHash } from 'node:crypto';
 import { encodeCtap } from '@shared/cbor/index.js';
-import { afterEach, beforeAll } from 'vitest';
+import { AuthenticationResponseJSONSchema, RegistrationResponseJSONSchema } from '@shared/protocol/index.js';
+import { type StoredCredential, verifyAuthentication, verifyRegistration } from '@shared/webauthn/index.js';
+import {
+  type AuthenticationResponseJSON,
+  type RegistrationResponseJSON,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type WebAuthnCredential,
+} from '@simplewebauthn/server';
+import * as v from 'valibot';
+import { afterEach, beforeAll, expect } from 'vitest';
 import { Ctap1 } from '../../native-host/src/ctap1/client.js';
 import { CtapHidDevice } from '../../native-host/src/ctaphid/device.js';
 import { UdpTransport } from '../../native-host/src/transport/udp.js';
@@ -117,4 +127,65 @@ export function keyDevicePerTest(keyDefaults: VirtualKeyOptions = {}) {
     return { key, device };
   }
   return { rig, connect };
+}
+
+/**
+ * Verifies a registration for ORIGIN and RP_ID with both oracles: @simplewebauthn/server and the shared
+ * WebAuthn core (after the protocol's own schema, which is what the extension validates). Both must
+ * accept it, and the core must name the credential the response names.
+ */
+export async function verifyRegistrationBoth(
+  response: RegistrationResponseJSON,
+  challenge: string,
+  requireUserVerification: boolean,
+) {
+  const verified = await verifyRegistrationResponse({
+    response,
+    expectedChallenge: challenge,
+    expectedOrigin: ORIGIN,
+    expectedRPID: RP_ID,
+    requireUserVerification,
+  });
+  expect(verified.verified).toBe(true);
+  const core = await verifyRegistration({
+    response: v.parse(RegistrationResponseJSONSchema, response),
+    expectedChallenge: challenge,
+    expectedOrigin: ORIGIN,
+    expectedRpId: RP_ID,
+    requireUserVerification,
+  });
+  expect(core.credentialId).toBe(response.id);
+  return { verified, core };
+}
+
+/**
+ * Verifies an assertion for ORIGIN and `expectedRpId` with both oracles (@simplewebauthn/server with
+ * `credential`, the shared core with `stored`); both must accept it and agree on the signature counter.
+ */
+export async function verifyAuthenticationBoth(
+  response: AuthenticationResponseJSON,
+  challenge: string,
+  expectedRpId: string,
+  { credential, stored }: { credential: WebAuthnCredential; stored: StoredCredential },
+  requireUserVerification: boolean,
+) {
+  const verified = await verifyAuthenticationResponse({
+    response,
+    expectedChallenge: challenge,
+    expectedOrigin: ORIGIN,
+    expectedRPID: expectedRpId,
+    credential,
+    requireUserVerification,
+  });
+  expect(verified.verified).toBe(true);
+  const core = await verifyAuthentication({
+    response: v.parse(AuthenticationResponseJSONSchema, response),
+    expectedChallenge: challenge,
+    expectedOrigin: ORIGIN,
+    expectedRpId,
+    credential: stored,
+    requireUserVerification,
+  });
+  expect(core.signCount).toBe(verified.authenticationInfo.newCounter);
+  return verified;
 }

@@ -4,19 +4,25 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthenticationResponseJSONSchema, RegistrationResponseJSONSchema } from '@shared/protocol/index.js';
-import { type StoredCredential, verifyAuthentication, verifyRegistration } from '@shared/webauthn/index.js';
+import type { StoredCredential } from '@shared/webauthn/index.js';
 import {
   type AuthenticationResponseJSON,
   type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
   verifyRegistrationResponse,
   type WebAuthnCredential,
 } from '@simplewebauthn/server';
-import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { startVirtualKey } from '../../native-host/src/virtual-key/index.js';
-import { b64u, errorOf, keyAndHostPerTest, ORIGIN, RP_ID, udpTransport } from './harness.js';
+import {
+  b64u,
+  errorOf,
+  keyAndHostPerTest,
+  ORIGIN,
+  RP_ID,
+  udpTransport,
+  verifyAuthenticationBoth,
+  verifyRegistrationBoth,
+} from './harness.js';
 import { type HostProcess, startHost } from './host-process.js';
 import { freeUdpPort } from './ports.js';
 
@@ -70,24 +76,7 @@ async function register(
   const reply = await h.reply(id);
   expect(reply.error).toBeUndefined();
   const response = reply.result as RegistrationResponseJSON;
-  const verified = await verifyRegistrationResponse({
-    response,
-    expectedChallenge: challenge,
-    expectedOrigin: ORIGIN,
-    expectedRPID: RP_ID,
-    requireUserVerification: pin !== undefined,
-  });
-  expect(verified.verified).toBe(true);
-  // The shared WebAuthn core agrees.
-  const core = await verifyRegistration({
-    // The reply matches the protocol's own schema, which is what the extension validates.
-    response: v.parse(RegistrationResponseJSONSchema, response),
-    expectedChallenge: challenge,
-    expectedOrigin: ORIGIN,
-    expectedRpId: RP_ID,
-    requireUserVerification: pin !== undefined,
-  });
-  expect(core.credentialId).toBe(response.id);
+  const { verified, core } = await verifyRegistrationBoth(response, challenge, pin !== undefined);
   expect(core.fmt).toBe('packed');
   expect(core.attestationType).toBe('self');
   return {
@@ -117,24 +106,13 @@ async function authenticate(
   const reply = await h.reply(id);
   expect(reply.error).toBeUndefined();
   const response = reply.result as AuthenticationResponseJSON;
-  const verified = await verifyAuthenticationResponse({
+  const verified = await verifyAuthenticationBoth(
     response,
-    expectedChallenge: challenge,
-    expectedOrigin: ORIGIN,
-    expectedRPID: RP_ID,
-    credential,
-    requireUserVerification: pin !== undefined,
-  });
-  expect(verified.verified).toBe(true);
-  const core = await verifyAuthentication({
-    response: v.parse(AuthenticationResponseJSONSchema, response),
-    expectedChallenge: challenge,
-    expectedOrigin: ORIGIN,
-    expectedRpId: RP_ID,
-    credential: stored,
-    requireUserVerification: pin !== undefined,
-  });
-  expect(core.signCount).toBe(verified.authenticationInfo.newCounter);
+    challenge,
+    RP_ID,
+    { credential, stored },
+    pin !== undefined,
+  );
   return { response, verified };
 }
 

@@ -2,16 +2,13 @@
 // protocol: the CTAP1/U2F fallback. Registrations (fido-u2f) and assertions are verified by
 // @simplewebauthn/server and by the shared core.
 import { randomBytes } from 'node:crypto';
-import { AuthenticationResponseJSONSchema, RegistrationResponseJSONSchema } from '@shared/protocol/index.js';
-import { type StoredCredential, verifyAuthentication, verifyRegistration } from '@shared/webauthn/index.js';
+import type { StoredCredential } from '@shared/webauthn/index.js';
 import {
   type AuthenticationResponseJSON,
   type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
   verifyRegistrationResponse,
   type WebAuthnCredential,
 } from '@simplewebauthn/server';
-import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { startVirtualKey } from '../../native-host/src/virtual-key/index.js';
 import {
@@ -22,6 +19,8 @@ import {
   RP_ID,
   registerLegacyU2f,
   udpTransport,
+  verifyAuthenticationBoth,
+  verifyRegistrationBoth,
 } from './harness.js';
 import { type HostProcess, startHost } from './host-process.js';
 import { freeUdpPort } from './ports.js';
@@ -70,22 +69,7 @@ async function register(h: HostProcess, id: string, over: Record<string, unknown
   const reply = await h.reply(id);
   expect(reply.error).toBeUndefined();
   const response = reply.result as RegistrationResponseJSON;
-  const verified = await verifyRegistrationResponse({
-    response,
-    expectedChallenge: challenge,
-    expectedOrigin: ORIGIN,
-    expectedRPID: RP_ID,
-    requireUserVerification: false,
-  });
-  expect(verified.verified).toBe(true);
-  const core = await verifyRegistration({
-    response: v.parse(RegistrationResponseJSONSchema, response),
-    expectedChallenge: challenge,
-    expectedOrigin: ORIGIN,
-    expectedRpId: RP_ID,
-    requireUserVerification: false,
-  });
-  expect(core.credentialId).toBe(response.id);
+  const { verified, core } = await verifyRegistrationBoth(response, challenge, false);
   expect(core.fmt).toBe(verified.registrationInfo!.fmt);
   return {
     credential: verified.registrationInfo!.credential,
@@ -109,24 +93,7 @@ async function authenticate(
   const reply = await h.reply(id);
   expect(reply.error).toBeUndefined();
   const response = reply.result as AuthenticationResponseJSON;
-  const verified = await verifyAuthenticationResponse({
-    response,
-    expectedChallenge: challenge,
-    expectedOrigin: ORIGIN,
-    expectedRPID: expectedRpId,
-    credential: reg.credential,
-    requireUserVerification: false,
-  });
-  expect(verified.verified).toBe(true);
-  const core = await verifyAuthentication({
-    response: v.parse(AuthenticationResponseJSONSchema, response),
-    expectedChallenge: challenge,
-    expectedOrigin: ORIGIN,
-    expectedRpId: expectedRpId,
-    credential: reg.stored,
-    requireUserVerification: false,
-  });
-  expect(core.signCount).toBe(verified.authenticationInfo.newCounter);
+  const verified = await verifyAuthenticationBoth(response, challenge, expectedRpId, reg, false);
   return { response, verified };
 }
 
