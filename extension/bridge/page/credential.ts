@@ -62,39 +62,26 @@ export function extensionResultsFromJson(json: JsonObject): Record<string, unkno
   return out;
 }
 
-export function buildRegistrationCredential(realm: CredentialRealm, json: RegistrationResponseJSON): object {
-  const r = json.response;
-  const transports = [...r.transports];
+/**
+ * The page-realm `PublicKeyCredential` around a built response: the fields both ceremonies share, and a
+ * `toJSON()` that gives the L3 JSON with `responseJson` as its `response`.
+ */
+function buildCredential(
+  realm: CredentialRealm,
+  json: RegistrationResponseJSON | AuthenticationResponseJSON,
+  response: object,
+  responseJson: () => JsonObject,
+): object {
   const attachment = json.authenticatorAttachment ?? 'cross-platform';
   const extensions = json.clientExtensionResults as JsonObject;
-  const response = defineOwn(Object.create(realm.AuthenticatorAttestationResponse.prototype) as object, {
-    clientDataJSON: base64urlToArrayBuffer(r.clientDataJSON),
-    attestationObject: base64urlToArrayBuffer(r.attestationObject),
-    getTransports: method('getTransports', () => [...transports]),
-    getAuthenticatorData: method('getAuthenticatorData', () => base64urlToArrayBuffer(r.authenticatorData)),
-    getPublicKey: method('getPublicKey', () =>
-      r.publicKey === undefined ? null : base64urlToArrayBuffer(r.publicKey),
-    ),
-    getPublicKeyAlgorithm: method('getPublicKeyAlgorithm', () => r.publicKeyAlgorithm),
+  const toJSON = (): JsonObject => ({
+    id: json.id,
+    rawId: json.rawId,
+    response: responseJson(),
+    authenticatorAttachment: attachment,
+    clientExtensionResults: cloneJson(extensions),
+    type: 'public-key',
   });
-  const toJSON = (): JsonObject => {
-    const resp: JsonObject = {
-      clientDataJSON: r.clientDataJSON,
-      authenticatorData: r.authenticatorData,
-      transports: [...transports],
-    };
-    if (r.publicKey !== undefined) resp.publicKey = r.publicKey;
-    resp.publicKeyAlgorithm = r.publicKeyAlgorithm;
-    resp.attestationObject = r.attestationObject;
-    return {
-      id: json.id,
-      rawId: json.rawId,
-      response: resp,
-      authenticatorAttachment: attachment,
-      clientExtensionResults: cloneJson(extensions),
-      type: 'public-key',
-    };
-  };
   return defineOwn(Object.create(realm.PublicKeyCredential.prototype) as object, {
     id: json.id,
     rawId: base64urlToArrayBuffer(json.rawId),
@@ -108,10 +95,34 @@ export function buildRegistrationCredential(realm: CredentialRealm, json: Regist
   });
 }
 
+export function buildRegistrationCredential(realm: CredentialRealm, json: RegistrationResponseJSON): object {
+  const r = json.response;
+  const transports = [...r.transports];
+  const response = defineOwn(Object.create(realm.AuthenticatorAttestationResponse.prototype) as object, {
+    clientDataJSON: base64urlToArrayBuffer(r.clientDataJSON),
+    attestationObject: base64urlToArrayBuffer(r.attestationObject),
+    getTransports: method('getTransports', () => [...transports]),
+    getAuthenticatorData: method('getAuthenticatorData', () => base64urlToArrayBuffer(r.authenticatorData)),
+    getPublicKey: method('getPublicKey', () =>
+      r.publicKey === undefined ? null : base64urlToArrayBuffer(r.publicKey),
+    ),
+    getPublicKeyAlgorithm: method('getPublicKeyAlgorithm', () => r.publicKeyAlgorithm),
+  });
+  return buildCredential(realm, json, response, () => {
+    const resp: JsonObject = {
+      clientDataJSON: r.clientDataJSON,
+      authenticatorData: r.authenticatorData,
+      transports: [...transports],
+    };
+    if (r.publicKey !== undefined) resp.publicKey = r.publicKey;
+    resp.publicKeyAlgorithm = r.publicKeyAlgorithm;
+    resp.attestationObject = r.attestationObject;
+    return resp;
+  });
+}
+
 export function buildAssertionCredential(realm: CredentialRealm, json: AuthenticationResponseJSON): object {
   const r = json.response;
-  const attachment = json.authenticatorAttachment ?? 'cross-platform';
-  const extensions = json.clientExtensionResults as JsonObject;
   const userHandle = r.userHandle ?? null;
   const response = defineOwn(Object.create(realm.AuthenticatorAssertionResponse.prototype) as object, {
     clientDataJSON: base64urlToArrayBuffer(r.clientDataJSON),
@@ -119,31 +130,13 @@ export function buildAssertionCredential(realm: CredentialRealm, json: Authentic
     signature: base64urlToArrayBuffer(r.signature),
     userHandle: userHandle === null ? null : base64urlToArrayBuffer(userHandle),
   });
-  const toJSON = (): JsonObject => {
+  return buildCredential(realm, json, response, () => {
     const resp: JsonObject = {
       clientDataJSON: r.clientDataJSON,
       authenticatorData: r.authenticatorData,
       signature: r.signature,
     };
     if (userHandle !== null) resp.userHandle = userHandle;
-    return {
-      id: json.id,
-      rawId: json.rawId,
-      response: resp,
-      authenticatorAttachment: attachment,
-      clientExtensionResults: cloneJson(extensions),
-      type: 'public-key',
-    };
-  };
-  return defineOwn(Object.create(realm.PublicKeyCredential.prototype) as object, {
-    id: json.id,
-    rawId: base64urlToArrayBuffer(json.rawId),
-    type: 'public-key',
-    response,
-    authenticatorAttachment: attachment,
-    getClientExtensionResults: method('getClientExtensionResults', () =>
-      extensionResultsFromJson(extensions),
-    ),
-    toJSON: method('toJSON', toJSON),
+    return resp;
   });
 }
