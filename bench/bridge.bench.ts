@@ -1,3 +1,4 @@
+import { addCdpAuthenticator } from '../test/support/cdp-authenticator';
 // WebAuthn bridge benches, all in one run:
 // - a warm `get` through the bridge in Chromium (page → MAIN world → relay → background → native host
 //   on its persistent port → virtual key with auto-touch → back, credential objects built in the page)
@@ -242,16 +243,9 @@ async function main(): Promise<void> {
 
     // Chromium's own virtual authenticator, on a host the bridge leaves alone.
     const native = await chromium.browser.newPage();
-    const cdpSession = await native.createCDPSession();
-    await cdpSession.send('WebAuthn.enable');
-    await cdpSession.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'usb',
-        hasResidentKey: false,
-        hasUserVerification: false,
-        automaticPresenceSimulation: true,
-      },
+    await addCdpAuthenticator(await native.createCDPSession(), {
+      residentKey: false,
+      userVerification: false,
     });
     await native.goto(`http://bench.localhost:${site.port}/`);
     const nativeId = await native.evaluate(async () => {

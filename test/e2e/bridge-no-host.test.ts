@@ -6,6 +6,7 @@
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BridgeRig, startBridgeRig } from '../support/bridge';
+import { addCdpAuthenticator } from '../support/cdp-authenticator';
 
 describe('bridge with no native host installed', () => {
   let rig: BridgeRig;
@@ -17,17 +18,7 @@ describe('bridge with no native host installed', () => {
     page.on('console', (m) => {
       if (m.type() === 'warn') warnings.push(m.text());
     });
-    const cdp = await page.createCDPSession();
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'usb',
-        hasResidentKey: false,
-        hasUserVerification: false,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await addCdpAuthenticator(await page.createCDPSession(), { residentKey: false, userVerification: false });
     await page.goto(rig.site.url('/signin'));
   });
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { addCdpAuthenticator } from '../support/cdp-authenticator';
 /**
  * Same demo page, bridge `off`: Chromium's own virtual authenticator (CDP `WebAuthn` domain) enrols and
  * signs in, the native host is never asked, and the shared core verifies the browser's responses too
@@ -20,17 +21,7 @@ describe('bridge off: Chromium’s own virtual authenticator', () => {
     rig = await startBridgeRig({ mode: 'off', key: { touch: 'auto' } });
     page = await rig.chromium.browser.newPage();
     cdp = await page.createCDPSession();
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'usb',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await addCdpAuthenticator(cdp, { residentKey: true, userVerification: true });
     page.on('response', (response: HTTPResponse) => {
       const m = /\/api\/webauthn\/(registration|authentication)\/options$/.exec(response.url());
       if (m) void response.json().then((json: { challenge: string }) => (options[m[1]!] = json));

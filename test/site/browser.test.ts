@@ -6,6 +6,7 @@
 import { createGuardrails, generate } from 'otplib';
 import type { CDPSession, Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addCdpAuthenticator } from '../support/cdp-authenticator';
 import { type ChromiumSession, launchChromium } from '../support/chromium.js';
 import { DEMO_PASSWORD, type DemoSite, ROUTES, startDemoSite } from './server.js';
 import { enrollSecurityKey, submitCredentials } from './widget-steps.js';
@@ -41,19 +42,8 @@ async function signInAs(user: string): Promise<void> {
   await submitCredentials(page, user);
 }
 
-async function addAuthenticator(cdp: CDPSession, uv: boolean): Promise<string> {
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'usb',
-      hasResidentKey: true,
-      hasUserVerification: uv,
-      isUserVerified: uv,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return authenticatorId;
+function addAuthenticator(cdp: CDPSession, uv: boolean): Promise<string> {
+  return addCdpAuthenticator(cdp, { residentKey: true, userVerification: uv });
 }
 
 describe('demo site in Chromium', () => {

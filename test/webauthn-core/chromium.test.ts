@@ -9,6 +9,7 @@ import {
   verifyAuthentication,
   verifyRegistration,
 } from '../../shared/src/index.js';
+import { addCdpAuthenticator } from '../support/cdp-authenticator';
 import { type ChromiumSession, launchChromium } from '../support/chromium';
 import {
   buildCoreBundle,
@@ -38,18 +39,7 @@ beforeAll(async () => {
   page = await session.browser.newPage();
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => 'mfaCore' in globalThis, { timeout: 20_000 });
-  const cdp = await page.createCDPSession();
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'usb',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addCdpAuthenticator(await page.createCDPSession(), { residentKey: true, userVerification: true });
 });
 
 afterAll(async () => {
