@@ -65,9 +65,14 @@ function reader(child: ChildProcess) {
   };
 }
 
-async function timeNodeE0(): Promise<number> {
+/** `node -e 0` in the environment the launcher gives the host (it unsets NODE_EXTRA_CA_CERTS). */
+const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...hostLikeEnv } = process.env;
+
+async function timeNodeE0(env: NodeJS.ProcessEnv = hostLikeEnv): Promise<number> {
   const t0 = performance.now();
-  await new Promise<void>((resolve) => spawn(process.execPath, ['-e', '0']).on('exit', () => resolve()));
+  await new Promise<void>((resolve) =>
+    spawn(process.execPath, ['-e', '0'], { env }).on('exit', () => resolve()),
+  );
   return performance.now() - t0;
 }
 
@@ -125,6 +130,15 @@ async function main(): Promise<void> {
   console.log(`  node -e 0                      ${fmt(nodeMed)} / ${fmt(p90(nodeTimes))}`);
   console.log(`  mfa-bridge-host to hello reply ${fmt(hostMed)} / ${fmt(p90(hostTimes))}`);
   console.log(`  ratio host / node -e 0         ${fmt(hostMed / nodeMed)}x`);
+  if (extraCaCerts) {
+    // Context for the launcher's `unset NODE_EXTRA_CA_CERTS`: what every Node start pays with it set.
+    const withCa: number[] = [];
+    for (let i = 0; i < 10; i++) withCa.push(await timeNodeE0(process.env));
+    console.log(
+      `  node -e 0 with this machine's NODE_EXTRA_CA_CERTS ${fmt(median(withCa))} ms median (n=10): ` +
+        `${fmt(median(withCa) - nodeMed)} ms the launcher saves at each host start`,
+    );
+  }
 
   // 2. webauthn.get round trip through a running host.
   const child = spawn(LAUNCHER, ['chrome-extension://bench/'], { env, stdio: ['pipe', 'pipe', 'ignore'] });

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { decodeCtapPrefix } from '@shared/cbor/index.js';
 import { describeCoseKey } from '@shared/cose/index.js';
-import { buildClientDataJSON, type ClientDataType, fromBase64Url } from '@shared/webauthn/index.js';
+import { buildClientDataJSON, type ClientDataType, fromBase64Url } from '@shared/webauthn/client.js';
 import type { Ctap2 } from '../ctap2/client.js';
 import type { AuthenticatorInfo, CredentialDescriptor } from '../ctap2/commands.js';
 import { CTAP2_STATUS, CtapError } from '../ctap2/status.js';

@@ -4,7 +4,7 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   RegistrationResponseJSON,
 } from '@shared/protocol/index.js';
-import { fromBase64Url, toBase64Url, validateRpId } from '@shared/webauthn/index.js';
+import { fromBase64Url, toBase64Url, validateRpId } from '@shared/webauthn/client.js';
 import type { AttestationResponse } from '../ctap2/commands.js';
 import {
   type CeremonyContext,

@@ -1,7 +1,7 @@
 // Every failure of a ceremony becomes one HostError: a WebAuthn DOMException name or a host-level fault.
 import { CborError } from '@shared/cbor/index.js';
 import type { HostError, HostErrorName } from '@shared/protocol/index.js';
-import { WebAuthnError } from '@shared/webauthn/index.js';
+import { WebAuthnError } from '@shared/webauthn/client.js';
 import { Ctap1Error } from '../ctap1/apdu.js';
 import { CtapResponseError } from '../ctap2/commands.js';
 import { PinProtocolError } from '../ctap2/pin-protocol.js';

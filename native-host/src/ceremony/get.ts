@@ -3,7 +3,7 @@ import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@shared/protocol/index.js';
-import { toBase64Url, validateRpId } from '@shared/webauthn/index.js';
+import { toBase64Url, validateRpId } from '@shared/webauthn/client.js';
 import { type CeremonyContext, callOptions, clientData, descriptors, fitList, sha256 } from './context.js';
 import { waitForKey } from './device.js';
 import { CeremonyError } from './errors.js';

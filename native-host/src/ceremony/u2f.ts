@@ -5,7 +5,7 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@shared/protocol/index.js';
-import { fromBase64Url, validateRpId } from '@shared/webauthn/index.js';
+import { fromBase64Url, validateRpId } from '@shared/webauthn/client.js';
 import { getDomain } from 'tldts';
 import type { PollOptions } from '../ctap1/client.js';
 import { attestationFromRegistration, authDataFromAuthentication } from '../ctap1/webauthn.js';

@@ -55,12 +55,27 @@ function describeIssue(raw: unknown, issues: v.BaseIssue<unknown>[]): string {
   return `invalid ${type} request${path ? ` at ${path}` : ''}: ${issue?.message ?? 'does not match the protocol'}`;
 }
 
+type CeremonyModule = typeof import('../ceremony/index.js');
+
 export class HostSession {
   private pending: Pending | null = null;
   private readonly log: Logger;
+  private ceremonyModule: Promise<CeremonyModule> | null = null;
 
   constructor(private readonly options: SessionOptions) {
     this.log = options.log ?? silentLogger;
+  }
+
+  /**
+   * The ceremony code (CBOR, COSE, RP ID rules), loaded on first use rather than at start-up, so `hello`
+   * answers fast; after `hello` it is loaded in the background, since a key request usually follows.
+   */
+  private ceremony(): Promise<CeremonyModule> {
+    this.ceremonyModule ??= import('../ceremony/index.js').catch((error: unknown) => {
+      this.ceremonyModule = null;
+      throw error;
+    });
+    return this.ceremonyModule;
   }
 
   /** Whether a key operation is running. */
@@ -109,6 +124,8 @@ export class HostSession {
             version: this.options.version,
             transport: this.options.transport.name,
           });
+          // After the reply has gone out: the first key request then finds the code ready.
+          setImmediate(() => void this.ceremony().catch(() => undefined));
           return;
         }
       case 'pin': {
@@ -159,8 +176,7 @@ export class HostSession {
         const timer = setTimeout(() => this.abortPending(pending, 'timeout'), timeoutMs);
         const started = Date.now();
         const ctx = this.context(pending);
-        // The ceremony code (CBOR, COSE, RP ID rules) loads on the first key operation, not at start-up.
-        const ceremony = import('../ceremony/index.js');
+        const ceremony = this.ceremony();
         const work: Promise<unknown> = ceremony.then(
           (c): Promise<unknown> =>
             req.type === 'devices'
