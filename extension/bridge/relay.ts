@@ -1,18 +1,20 @@
 /**
  * The isolated-world relay: takes the page script's per-request MessagePort, checks every message
  * against the schema, adds facts about the frame that only the isolated world can read without trusting
- * the page (secure context, permission policy, user activation), and forwards to the background over a
- * runtime port per request. Messages from other windows, without a port, or of the wrong shape are
+ * the page (secure context, permission policy, user activation), and forwards to the background over
+ * one runtime port per frame, opened when the site turns out to be bridged (the top frame) or on first
+ * use, and kept while the background lives: a request then costs no port set-up (about 2 ms of the
+ * bridge's own 8 ms in Chromium). Messages from other windows, without a port, or of the wrong shape are
  * ignored: a page that forges messages gets nothing it could not get by calling WebAuthn itself, and the
  * background takes the origin from the browser.
  */
 import * as v from 'valibot';
 import type { BridgeMode } from './site-mode';
 import {
+  BackgroundToRelaySchema,
   BRIDGE_PORT_NAME,
   BridgeModeSchema,
   type BridgeReply,
-  BridgeReplySchema,
   type FrameFacts,
   MODE_MESSAGE_TYPE,
   PageOpenSchema,
@@ -78,6 +80,18 @@ export interface Relay {
   mode(): Promise<BridgeMode>;
 }
 
+/** Handlers of one in-flight request on the shared background port. */
+interface InFlight {
+  reply(message: BridgeReply): void;
+  /** The background port closed under the request. */
+  gone(): void;
+}
+
+/** A request id: unique on this relay's port (the background takes nothing else from it). */
+function newRequestId(): string {
+  return crypto.randomUUID();
+}
+
 export function installRelay(win: RelayWindow, runtime: RelayRuntime): Relay {
   let modePromise: Promise<BridgeMode> | undefined;
   const mode = (): Promise<BridgeMode> => {
@@ -90,10 +104,52 @@ export function installRelay(win: RelayWindow, runtime: RelayRuntime): Relay {
       .catch((): BridgeMode => 'off');
     return modePromise;
   };
+
+  let background: RuntimePortLike | null = null;
+  const inFlight = new Map<string, InFlight>();
+  /** The frame's port to the background, opened on demand; throws when the extension went away. */
+  const backgroundPort = (): RuntimePortLike => {
+    if (background) return background;
+    const port = runtime.connect(BRIDGE_PORT_NAME);
+    background = port;
+    port.onMessage.addListener((raw) => {
+      const parsed = v.safeParse(BackgroundToRelaySchema, raw);
+      if (parsed.success) {
+        inFlight.get(parsed.output.rid)?.reply(parsed.output.reply);
+        return;
+      }
+      // Addressed to a request but unreadable: that request ends; anything else is not ours to answer.
+      const rid = (raw as { rid?: unknown } | null)?.rid;
+      const request = typeof rid === 'string' ? inFlight.get(rid) : undefined;
+      request?.reply({
+        t: 'error',
+        name: 'UnknownError',
+        message: 'The extension sent an unreadable reply.',
+      });
+    });
+    port.onDisconnect.addListener(() => {
+      if (background !== port) return;
+      background = null;
+      const all = [...inFlight.values()];
+      inFlight.clear();
+      for (const request of all) request.gone();
+    });
+    return port;
+  };
+
   // The top-level document asks early, so the answer is ready when the page calls (and the background
   // can start the host for a bridged site); subframes ask on first use, so a page full of frames does not
-  // wake the background once per frame.
-  if (isTopFrame(win)) void mode();
+  // wake the background once per frame. A bridged top frame opens its background port now too.
+  if (isTopFrame(win)) {
+    void mode().then((m) => {
+      if (m === 'off' || background) return;
+      try {
+        backgroundPort();
+      } catch {
+        // the extension went away; a request reports it
+      }
+    });
+  }
 
   win.addEventListener('message', (event: MessageEvent) => {
     if (event.source !== win) return;
@@ -104,7 +160,7 @@ export function installRelay(win: RelayWindow, runtime: RelayRuntime): Relay {
   });
 
   function serve(pagePort: MessagePort): void {
-    let background: RuntimePortLike | null = null;
+    let rid: string | null = null;
     let done = false;
     const reply = (message: BridgeReply) => {
       if (!done) pagePort.postMessage(message);
@@ -114,15 +170,7 @@ export function installRelay(win: RelayWindow, runtime: RelayRuntime): Relay {
       done = true;
       pagePort.onmessage = null;
       pagePort.close();
-      if (background) {
-        const port = background;
-        background = null;
-        try {
-          port.disconnect();
-        } catch {
-          // already gone
-        }
-      }
+      if (rid !== null) inFlight.delete(rid);
     };
     pagePort.onmessage = (event: MessageEvent) => {
       const parsed = v.safeParse(PageToRelaySchema, event.data);
@@ -133,49 +181,56 @@ export function installRelay(win: RelayWindow, runtime: RelayRuntime): Relay {
           void mode().then((m) => reply({ t: 'mode', mode: m }));
           return;
         case 'request': {
-          if (background) return; // one request per channel
+          if (rid !== null || done) return; // one request per channel
           let port: RuntimePortLike;
           try {
-            port = runtime.connect(BRIDGE_PORT_NAME);
+            port = backgroundPort();
           } catch {
             reply({ t: 'handback', reason: 'the extension was updated or reloaded; reload the page.' });
             end();
             return;
           }
-          background = port;
-          port.onMessage.addListener((raw) => {
-            const out = v.safeParse(BridgeReplySchema, raw);
-            if (!out.success) {
-              reply({ t: 'error', name: 'UnknownError', message: 'The extension sent an unreadable reply.' });
+          const id = newRequestId();
+          rid = id;
+          inFlight.set(id, {
+            reply(out) {
+              reply(out);
+              if (out.t !== 'ack' && out.t !== 'mode') end();
+            },
+            gone() {
+              reply({ t: 'error', name: 'NotAllowedError', message: 'The security-key bridge stopped.' });
               end();
-              return;
-            }
-            reply(out.output);
-            if (out.output.t !== 'ack' && out.output.t !== 'mode') end();
-          });
-          port.onDisconnect.addListener(() => {
-            if (background !== port) return;
-            background = null;
-            reply({ t: 'error', name: 'NotAllowedError', message: 'The security-key bridge stopped.' });
-            end();
+            },
           });
           const request: RelayToBackground = {
             t: 'request',
+            rid: id,
             op: message.op,
             options: message.options,
             timeout: message.timeout,
             frame: readFrameFacts(win),
           };
-          port.postMessage(request);
+          try {
+            port.postMessage(request);
+          } catch {
+            inFlight.get(id)?.gone();
+            return;
+          }
           reply({ t: 'ack' });
           return;
         }
         case 'cancel':
-          background?.postMessage({ t: 'cancel' } satisfies RelayToBackground);
+          if (rid !== null && !done && background) {
+            try {
+              background.postMessage({ t: 'cancel', rid } satisfies RelayToBackground);
+            } catch {
+              // the port is gone: the background has cancelled the request itself
+            }
+          }
           end();
           return;
         case 'close':
-          if (!background) end();
+          if (rid === null) end();
           return;
       }
     };

@@ -1,7 +1,8 @@
 /**
  * Messages inside the extension for the WebAuthn bridge, validated with valibot at every edge:
  * - page (MAIN world) ↔ relay (isolated world), over a private MessageChannel per request;
- * - relay ↔ background, over a runtime port per request (`BRIDGE_PORT_NAME`).
+ * - relay ↔ background, over one runtime port per frame (`BRIDGE_PORT_NAME`), kept open while the
+ *   background lives; requests on it are told apart by a relay-chosen request id (`rid`).
  * Nothing from the page is trusted but the options: the background takes the caller's origin from the
  * browser (`sender`), never from a message.
  */
@@ -107,16 +108,24 @@ export const FrameFactsSchema = v.object({
 });
 export type FrameFacts = v.InferOutput<typeof FrameFactsSchema>;
 
+/** A request's id on the relay's port, chosen by the relay (unique per port, nothing more). */
+export const RequestIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,64}$/, 'not a request id'));
+
 export const RelayToBackgroundSchema = v.variant('t', [
   v.object({
     t: v.literal('request'),
+    rid: RequestIdSchema,
     op: OperationSchema,
     options: JsonObject,
     timeout: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3_600_000)),
     frame: FrameFactsSchema,
   }),
-  v.object({ t: v.literal('cancel') }),
+  v.object({ t: v.literal('cancel'), rid: RequestIdSchema }),
 ]);
 export type RelayToBackground = v.InferOutput<typeof RelayToBackgroundSchema>;
+
+/** The background's answer on the relay's port: one reply for request `rid`. */
+export const BackgroundToRelaySchema = v.object({ rid: RequestIdSchema, reply: BridgeReplySchema });
+export type BackgroundToRelay = v.InferOutput<typeof BackgroundToRelaySchema>;
 
 export const ModeQuerySchema = v.object({ type: v.literal(MODE_MESSAGE_TYPE) });

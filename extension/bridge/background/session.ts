@@ -14,6 +14,7 @@ import * as v from 'valibot';
 import type { RuntimePortLike } from '../relay';
 import type { BridgeMode } from '../site-mode';
 import {
+  type BackgroundToRelay,
   type BridgeErrorName,
   type BridgeReply,
   type RelayToBackground,
@@ -74,36 +75,61 @@ function pageErrorName(hostName: string): BridgeErrorName {
   }
 }
 
+/** Requests one relay port may have running at once (the host serves one at a time anyway). */
+const MAX_REQUESTS_PER_PORT = 8;
+
+/**
+ * Serves one frame's relay port: each `request` (told apart by its `rid`) runs on its own, `cancel`
+ * ends one, and the port closing (the frame went away, the extension reloaded) cancels them all.
+ */
 export function serveRelayPort(port: RuntimePortLike, sender: SenderLike, deps: SessionDeps): void {
-  let started = false;
-  let finished = false;
-  let cancel: (() => void) | null = null;
-  const reply = (message: BridgeReply) => {
-    if (finished) return;
-    if (message.t !== 'ack') finished = true;
-    try {
-      port.postMessage(message);
-    } catch {
-      // the page went away
-    }
+  /** `cancelled` holds a cancel that came before the request could be cancelled (still being checked). */
+  const running = new Map<string, { cancel: (() => void) | null; cancelled: boolean }>();
+  const cancel = (entry: { cancel: (() => void) | null; cancelled: boolean }) => {
+    entry.cancelled = true;
+    entry.cancel?.();
   };
+  let closed = false;
   port.onMessage.addListener((raw) => {
     const parsed = v.safeParse(RelayToBackgroundSchema, raw);
-    if (!parsed.success) return;
+    if (!parsed.success || closed) return;
     const message = parsed.output;
+    const rid = message.rid;
     if (message.t === 'cancel') {
-      cancel?.();
+      const entry = running.get(rid);
+      if (entry) cancel(entry);
       return;
     }
-    if (started) return;
-    started = true;
+    if (running.has(rid)) return; // a request id is used once
+    const entry: { cancel: (() => void) | null; cancelled: boolean } = { cancel: null, cancelled: false };
+    let finished = false;
+    const reply = (answer: BridgeReply) => {
+      if (finished || closed) return;
+      if (answer.t !== 'ack') {
+        finished = true;
+        running.delete(rid);
+      }
+      try {
+        port.postMessage({ rid, reply: answer } satisfies BackgroundToRelay);
+      } catch {
+        // the page went away
+      }
+    };
+    if (running.size >= MAX_REQUESTS_PER_PORT) {
+      reply({ t: 'error', name: 'NotAllowedError', message: 'Too many security-key requests at once.' });
+      return;
+    }
+    running.set(rid, entry);
     void run(message, sender, deps, reply, (fn) => {
-      cancel = fn;
+      entry.cancel = fn;
+      if (entry.cancelled) fn();
     });
   });
   port.onDisconnect.addListener(() => {
-    cancel?.();
-    finished = true;
+    closed = true;
+    const all = [...running.values()];
+    running.clear();
+    for (const entry of all) cancel(entry);
   });
 }
 
@@ -234,6 +260,7 @@ async function run(
     finish({ t: 'error', name: 'AbortError', message: 'The operation was aborted.' });
   });
 
+  if (done) return; // cancelled while it was being checked: the host is never asked
   const body: Record<string, unknown> & { type: string } = {
     type: request.op === 'create' ? 'webauthn.create' : 'webauthn.get',
     origin: caller.origin,

@@ -6,6 +6,7 @@ import {
   FIXTURE_REGISTRATION,
   type PageWindow,
   removeWebAuthn,
+  sentToBackground,
   setUp,
 } from '../test-support/page-env';
 
@@ -113,7 +114,7 @@ describe('browser without WebAuthn, bridge provides it (mode always)', () => {
       .get({ publicKey: { rpId: 'localhost' } as unknown as PublicKeyCredentialRequestOptions })
       .catch((e) => e);
     expect(error).toBeInstanceOf(TypeError);
-    expect(h.ports).toHaveLength(0);
+    expect(sentToBackground(h)).toEqual([]);
   });
 
   test('a hand-back where the browser has no WebAuthn rejects NotSupportedError', async () => {
@@ -135,7 +136,7 @@ describe('abort and timeout', () => {
       .get({ ...requestOptions(), signal: controller.signal })
       .catch((e) => e);
     expect((error as DOMException).name).toBe('AbortError');
-    expect(h.ports).toHaveLength(0);
+    expect(sentToBackground(h)).toEqual([]);
   });
 
   test('abort during the request cancels it at the background and rejects AbortError', async () => {
@@ -153,8 +154,11 @@ describe('abort and timeout', () => {
     const error = await pending.catch((e) => e);
     expect((error as DOMException).name).toBe('AbortError');
     await new Promise((r) => setTimeout(r, 20));
-    expect(h.ports[0]!.received.map((m) => m.t)).toEqual(['request', 'cancel']);
-    expect(h.ports[0]!.disconnected).toBe(true);
+    const [request, cancel] = h.ports[0]!.received;
+    expect([request?.t, cancel?.t]).toEqual(['request', 'cancel']);
+    expect(cancel?.rid).toBe(request?.rid);
+    // The frame's port stays open for its next request.
+    expect(h.ports[0]!.disconnected).toBe(false);
   });
 
   test('timeout rejects NotAllowedError and cancels at the background', async () => {
@@ -167,13 +171,46 @@ describe('abort and timeout', () => {
     expect(h.ports[0]!.received.map((m) => m.t)).toEqual(['request', 'cancel']);
   });
 
-  test('the background port dropping settles the request', async () => {
+  test('the background port dropping settles the request; the next request opens a new port', async () => {
     removeWebAuthn(win);
     const h = setUp(win, 'always', { provide: true });
-    h.onRequest = (port) =>
-      port.send({ t: 'error', name: 'NotAllowedError', message: 'The security-key bridge stopped.' });
+    h.onRequest = (port) => port.drop();
     const error = await win.navigator.credentials.create(creationOptions()).catch((e) => e);
     expect((error as DOMException).name).toBe('NotAllowedError');
+    expect((error as DOMException).message).toMatch(/stopped/);
+    h.onRequest = (port) => port.send({ t: 'got', credential: structuredClone(FIXTURE_ASSERTION) as never });
+    const cred = await win.navigator.credentials.get(requestOptions());
+    expect(cred).toBeInstanceOf(win.PublicKeyCredential);
+    expect(h.ports).toHaveLength(2);
+    expect(h.ports[1]!.received.map((m) => m.t)).toEqual(['request']);
+  });
+
+  test('a bridged top frame opens one background port at load and uses it for every request', async () => {
+    removeWebAuthn(win);
+    const h = setUp(win, 'always', { provide: true });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(h.ports).toHaveLength(1); // opened when the mode came back, before any request
+    h.onRequest = (port) => port.send({ t: 'got', credential: structuredClone(FIXTURE_ASSERTION) as never });
+    await win.navigator.credentials.get(requestOptions());
+    await win.navigator.credentials.get(requestOptions());
+    expect(h.ports).toHaveLength(1);
+    const rids = h.ports[0]!.received.map((m) => m.rid);
+    expect(rids).toHaveLength(2);
+    expect(new Set(rids).size).toBe(2);
+  });
+
+  test('replies for another request id are ignored; an unreadable reply ends its own request', async () => {
+    removeWebAuthn(win);
+    const h = setUp(win, 'always', { provide: true });
+    h.onRequest = (port, request) => {
+      port.send({ t: 'got', credential: structuredClone(FIXTURE_ASSERTION) as never }, 'someone-else');
+      port.sendRaw({ reply: { t: 'got' } });
+      port.sendRaw('garbage');
+      port.sendRaw({ rid: request.rid, reply: { t: 'got', credential: { id: 'not base64url!' } } });
+    };
+    const error = await win.navigator.credentials.get(requestOptions()).catch((e) => e);
+    expect((error as DOMException).name).toBe('UnknownError');
+    expect((error as DOMException).message).toMatch(/unreadable/);
   });
 });
 
@@ -183,7 +220,7 @@ describe('browser with WebAuthn', () => {
     const h = setUp(win, 'off');
     await win.navigator.credentials.get(requestOptions()).catch(() => undefined);
     expect(calls).toEqual(['native.get']);
-    expect(h.ports).toHaveLength(0);
+    expect(sentToBackground(h)).toEqual([]);
   });
 
   test('conditional requests are handed back at once, without asking the relay', async () => {
@@ -194,7 +231,7 @@ describe('browser with WebAuthn', () => {
       .catch(() => undefined);
     expect(calls).toEqual(['native.get:conditional']);
     expect(h.modeQueries).toBeLessThanOrEqual(1); // the relay's own early query only
-    expect(h.ports).toHaveLength(0);
+    expect(sentToBackground(h)).toEqual([]);
   });
 
   test('non-WebAuthn requests go to the browser', async () => {
@@ -202,7 +239,7 @@ describe('browser with WebAuthn', () => {
     const h = setUp(win, 'always');
     await win.navigator.credentials.create({} as CredentialCreationOptions).catch(() => undefined);
     expect(calls).toEqual(['native.create:no-publicKey']);
-    expect(h.ports).toHaveLength(0);
+    expect(sentToBackground(h)).toEqual([]);
   });
 
   test('mode always: CredentialsContainer.prototype.get.call is bridged, result passes instanceof', async () => {
@@ -237,7 +274,7 @@ describe('browser with WebAuthn', () => {
     const error = await win.navigator.credentials.get(requestOptions()).catch((e) => e);
     expect((error as DOMException).name).toBe('NotAllowedError');
     expect((error as DOMException).message).toBe('native dialog dismissed');
-    expect(h.ports).toHaveLength(0);
+    expect(sentToBackground(h)).toEqual([]);
   });
 
   test('hand-back from the background (host not installed) goes to the browser', async () => {
@@ -273,7 +310,7 @@ describe('forged messages', () => {
       }),
     );
     await new Promise((r) => setTimeout(r, 20));
-    expect(h.ports).toHaveLength(0);
+    expect(sentToBackground(h)).toEqual([]);
   });
 
   test('malformed requests over an open channel are ignored; a forged reply gets nothing', async () => {
@@ -293,7 +330,7 @@ describe('forged messages', () => {
     channel.port1.postMessage({ t: 'created', credential: FIXTURE_REGISTRATION });
     channel.port1.postMessage({ t: 'pin', pin: '1234' });
     await new Promise((r) => setTimeout(r, 30));
-    expect(h.ports).toHaveLength(0);
+    expect(sentToBackground(h)).toEqual([]);
     expect(replies).toEqual([]);
     channel.port1.close();
   });

@@ -14,17 +14,27 @@ export type PageWindow = Window & typeof globalThis;
 
 export interface ScriptedPort {
   received: RelayToBackground[];
-  send(reply: BridgeReply): void;
+  /** Answers request `rid` (default: the latest request on this port). */
+  send(reply: BridgeReply, rid?: string): void;
+  /** Posts anything on the port, as a confused or compromised background might. */
+  sendRaw(message: unknown): void;
   disconnected: boolean;
+  /** Closes the port from the background's side (service worker stopped, extension reloaded). */
+  drop(): void;
 }
 
 export interface Harness {
   win: PageWindow;
   bridge: PageBridge;
   ports: ScriptedPort[];
-  /** Called when the relay opens a background port; answer through `port.send`. */
+  /** Called for each request the relay forwards; answer through `port.send`. */
   onRequest: (port: ScriptedPort, request: Extract<RelayToBackground, { t: 'request' }>) => void;
   modeQueries: number;
+}
+
+/** Everything the relay sent to the background, over all the ports it opened. */
+export function sentToBackground(h: Harness): RelayToBackground[] {
+  return h.ports.flatMap((p) => p.received);
 }
 
 /** Gives happy-dom's window the browser's WebAuthn surface (as a browser with WebAuthn has). */
@@ -94,18 +104,29 @@ export function setUp(win: PageWindow, mode: BridgeMode, options: PageBridgeOpti
     connect: (): RuntimePortLike => {
       const messageListeners: Array<(m: unknown) => void> = [];
       const disconnectListeners: Array<() => void> = [];
+      const lastRequestId = () =>
+        [...scripted.received].reverse().find((m) => m.t === 'request')?.rid ?? 'no-request';
+      const deliver = (message: unknown) => {
+        setTimeout(() => {
+          for (const l of messageListeners) l(message);
+        }, 0);
+      };
       const scripted: ScriptedPort = {
         received: [],
         disconnected: false,
-        send: (reply) => {
+        send: (reply, rid) => deliver({ rid: rid ?? lastRequestId(), reply }),
+        sendRaw: deliver,
+        drop: () => {
+          scripted.disconnected = true;
           setTimeout(() => {
-            for (const l of messageListeners) l(reply);
+            for (const l of disconnectListeners) l();
           }, 0);
         },
       };
       harness.ports.push(scripted);
       return {
         postMessage: (message) => {
+          if (scripted.disconnected) throw new Error('Attempting to use a disconnected port object');
           const m = message as RelayToBackground;
           scripted.received.push(m);
           if (m.t === 'request') setTimeout(() => harness.onRequest(scripted, m), 0);

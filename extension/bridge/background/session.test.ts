@@ -1,0 +1,170 @@
+// serveRelayPort: one frame's relay port carries many requests, told apart by `rid`. The native host
+// on the other side is a scripted port speaking the host protocol (hello answered, requests recorded):
+// what is tested here is the background's bookkeeping, not the host.
+import { PROTOCOL_VERSION } from '@shared/protocol/index.js';
+import { describe, expect, it } from 'vitest';
+import type { RuntimePortLike } from '../relay';
+import type { BackgroundToRelay, RelayToBackground } from '../wire';
+import { HostConnection, type NativePortLike } from './host-port';
+import { PinPrompts } from './pin-ui';
+import { serveRelayPort } from './session';
+
+const EXTENSION_ID = 'ext-id';
+const ORIGIN = 'https://login.example.com';
+
+interface Rig {
+  /** Messages the relay port received from the background. */
+  replies: BackgroundToRelay[];
+  /** Request types the native host received (after hello). */
+  hostRequests: Array<{ type: string; id: string }>;
+  send(message: unknown): void;
+  disconnect(): void;
+}
+
+function rig(): Rig {
+  const hostRequests: Rig['hostRequests'] = [];
+  const host = new HostConnection({
+    connectNative: (): NativePortLike => {
+      const listeners: Array<(m: unknown) => void> = [];
+      return {
+        postMessage(message) {
+          const m = message as { type: string; id: string };
+          if (m.type === 'hello') {
+            const answer = {
+              id: m.id,
+              ok: true,
+              result: { protocol: PROTOCOL_VERSION, version: 't', transport: 'udp' },
+            };
+            queueMicrotask(() => {
+              for (const l of listeners) l(answer);
+            });
+            return;
+          }
+          hostRequests.push({ type: m.type, id: m.id }); // never answered: the key waits for a touch
+        },
+        disconnect() {},
+        onMessage: { addListener: (l) => listeners.push(l) },
+        onDisconnect: { addListener() {} },
+      };
+    },
+    lastErrorMessage: () => undefined,
+  });
+  const prompts = new PinPrompts(
+    {
+      open: async () => 1,
+      close: async () => {},
+    },
+    (token) => `pin.html?request=${token}`,
+  );
+  const relayListeners: Array<(m: unknown) => void> = [];
+  const disconnectListeners: Array<() => void> = [];
+  const replies: BackgroundToRelay[] = [];
+  const port: RuntimePortLike = {
+    postMessage: (m) => replies.push(m as BackgroundToRelay),
+    disconnect() {},
+    onMessage: { addListener: (l) => relayListeners.push(l) },
+    onDisconnect: { addListener: (l) => disconnectListeners.push(l) },
+  };
+  serveRelayPort(
+    port,
+    { id: EXTENSION_ID, origin: ORIGIN, frameId: 0, tab: { id: 7 } },
+    {
+      host,
+      extensionId: EXTENSION_ID,
+      getAllFrames: async () => [],
+      siteMode: async () => 'always',
+      credentials: { get: async () => undefined, put: async () => {} },
+      prompts,
+    },
+  );
+  return {
+    replies,
+    hostRequests,
+    send: (m) => {
+      for (const l of relayListeners) l(m);
+    },
+    disconnect: () => {
+      for (const l of disconnectListeners) l();
+    },
+  };
+}
+
+const frame = { isSecureContext: true, permissions: null, userActivation: null };
+function getRequest(rid: string, rpId = 'example.com'): RelayToBackground {
+  return {
+    t: 'request',
+    rid,
+    op: 'get',
+    options: { challenge: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', rpId },
+    timeout: 60_000,
+    frame,
+  };
+}
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+describe('serveRelayPort: many requests on one relay port', () => {
+  it('answers each request under its own rid', async () => {
+    const r = rig();
+    r.send(getRequest('one', 'other.net'));
+    r.send(getRequest('two', 'example.org'));
+    await settle();
+    expect(r.replies.map((m) => [m.rid, m.reply.t === 'error' ? m.reply.name : m.reply.t])).toEqual([
+      ['one', 'SecurityError'],
+      ['two', 'SecurityError'],
+    ]);
+    expect(r.hostRequests).toEqual([]);
+  });
+
+  it('a cancel that arrives while the request is still being checked: the host is never asked', async () => {
+    const r = rig();
+    r.send(getRequest('early'));
+    r.send({ t: 'cancel', rid: 'early' });
+    await settle();
+    expect(r.hostRequests).toEqual([]);
+    expect(r.replies).toEqual([
+      { rid: 'early', reply: { t: 'error', name: 'AbortError', message: 'The operation was aborted.' } },
+    ]);
+  });
+
+  it('cancel reaches the host for its own request only; a reused rid is ignored', async () => {
+    const r = rig();
+    r.send(getRequest('a'));
+    await settle();
+    expect(r.hostRequests.map((q) => q.type)).toEqual(['webauthn.get']);
+    r.send(getRequest('a')); // same id again: not a second request
+    r.send({ t: 'cancel', rid: 'unknown' });
+    await settle();
+    expect(r.hostRequests.map((q) => q.type)).toEqual(['webauthn.get']);
+    expect(r.replies).toEqual([]);
+    r.send({ t: 'cancel', rid: 'a' });
+    await settle();
+    expect(r.hostRequests.map((q) => q.type)).toEqual(['webauthn.get', 'cancel']);
+    expect(r.replies.map((m) => [m.rid, m.reply.t])).toEqual([['a', 'error']]);
+  });
+
+  it('the port closing cancels every request on it', async () => {
+    const r = rig();
+    r.send(getRequest('x'));
+    await settle();
+    r.disconnect();
+    await settle();
+    expect(r.hostRequests.map((q) => q.type)).toEqual(['webauthn.get', 'cancel']);
+    r.send(getRequest('y'));
+    await settle();
+    expect(r.hostRequests).toHaveLength(2);
+  });
+
+  it('malformed messages and more than eight requests at once are refused, nothing else is disturbed', async () => {
+    const r = rig();
+    r.send({ t: 'request', op: 'get' }); // no rid
+    r.send({ t: 'request', rid: 'bad id!', op: 'get', options: {}, timeout: 1000, frame });
+    r.send('garbage');
+    await settle();
+    expect(r.replies).toEqual([]);
+    for (let i = 0; i < 9; i++) r.send(getRequest(`r${i}`));
+    await settle();
+    expect(r.replies.map((m) => [m.rid, m.reply.t === 'error' ? m.reply.name : m.reply.t])).toEqual([
+      ['r8', 'NotAllowedError'],
+    ]);
+  });
+});
