@@ -1,6 +1,7 @@
 // The request router: validates messages, runs one key operation at a time, relays PIN and touch
 // events for the pending request, cancels on request.
 import {
+  type BrowserAccessResult,
   type DeviceInfo,
   HOST_REQUEST_TYPES,
   type HostError,
@@ -12,6 +13,7 @@ import * as v from 'valibot';
 import type { CeremonyContext } from '../ceremony/context.js';
 import type { openKey as OpenKeyFn } from '../ceremony/device.js';
 import type { AbortReason } from '../ceremony/errors.js';
+import { classifyKeys, type DeviceAccess, systemDeviceAccess } from '../transport/browser-reach.js';
 import type { Transport } from '../transport/types.js';
 import { type Logger, silentLogger } from './log.js';
 
@@ -22,6 +24,8 @@ export interface SessionOptions {
   log?: Logger;
   /** Upper bound on a ceremony when the options give no timeout (default 120 s). */
   defaultTimeoutMs?: number;
+  /** Device-node permissions for `browser-access` (default: the operating system's answer). */
+  deviceAccess?: DeviceAccess;
 }
 
 interface Pending {
@@ -150,27 +154,25 @@ export class HostSession {
         return;
       }
       case 'devices':
+      case 'browser-access':
       case 'webauthn.create':
       case 'webauthn.get': {
+        // One operation on the keys at a time: listing binds the same UDP port a ceremony uses.
+        const listing = req.type === 'devices' || req.type === 'browser-access';
         if (this.pending) {
           const what =
             this.pending.id === req.id
               ? `request "${req.id}" is already pending`
               : 'another security key request is in progress';
-          this.fail(
-            req.id,
-            { name: req.type === 'devices' ? 'DeviceError' : 'NotAllowedError', message: what },
-            req.type,
-          );
+          this.fail(req.id, { name: listing ? 'DeviceError' : 'NotAllowedError', message: what }, req.type);
           return;
         }
-        const timeoutMs =
-          req.type === 'devices'
-            ? 15_000
-            : Math.min(
-                MAX_TIMEOUT,
-                Math.max(MIN_TIMEOUT, req.options.timeout ?? this.options.defaultTimeoutMs ?? 120_000),
-              );
+        const timeoutMs = listing
+          ? 15_000
+          : Math.min(
+              MAX_TIMEOUT,
+              Math.max(MIN_TIMEOUT, req.options.timeout ?? this.options.defaultTimeoutMs ?? 120_000),
+            );
         const pending: Pending = { id: req.id, type: req.type, abort: new AbortController() };
         this.pending = pending;
         const timer = setTimeout(() => this.abortPending(pending, 'timeout'), timeoutMs);
@@ -181,9 +183,11 @@ export class HostSession {
           (c): Promise<unknown> =>
             req.type === 'devices'
               ? this.devices(c.openKey, pending.abort.signal)
-              : req.type === 'webauthn.create'
-                ? c.createCredential(req, ctx)
-                : c.getAssertion(req, ctx),
+              : req.type === 'browser-access'
+                ? this.browserAccess()
+                : req.type === 'webauthn.create'
+                  ? c.createCredential(req, ctx)
+                  : c.getAssertion(req, ctx),
         );
         void work
           .then(
@@ -230,6 +234,12 @@ export class HostSession {
         return waitForPin();
       },
     };
+  }
+
+  /** The keys this host reaches and whether the browser could reach each itself (nothing is opened). */
+  private async browserAccess(): Promise<BrowserAccessResult> {
+    const devices = await this.options.transport.list();
+    return { keys: classifyKeys(devices, this.options.deviceAccess ?? systemDeviceAccess) };
   }
 
   private async devices(openKey: typeof OpenKeyFn, signal: AbortSignal): Promise<DeviceInfo[]> {
