@@ -10,44 +10,12 @@ import {
   bounded,
   ceremonyOutcome,
   enterPin,
+  freshUser,
   pinWindow,
-  signInWithPassword,
   startBridgeRig,
+  startEnrol,
+  startSignIn,
 } from '../support/bridge';
-
-let counter = 0;
-function freshUser(tag: string): string {
-  counter++;
-  return `bridge-${tag}-${counter}-${Date.now().toString(36)}@example.com`;
-}
-
-async function startEnrol(rig: BridgeRig, page: Page, user: string, uv?: string): Promise<number> {
-  await signInWithPassword(page, rig.site, user);
-  await bounded(
-    'goto enrol page',
-    page.goto(rig.site.url(`/signin/enroll/fido/webauthn${uv ? `?uv=${uv}` : ''}`)),
-  );
-  await page.waitForSelector('form.enroll-webauthn [type=submit]');
-  const since = Date.now();
-  await bounded('click enrol', page.click('form.enroll-webauthn [type=submit]'));
-  return since;
-}
-
-/** Signs out (drops the session cookie) and signs in again: a user with a key lands on the key step. */
-async function startSignIn(rig: BridgeRig, page: Page, user: string): Promise<number> {
-  // Let the widget finish its own navigation after the last ceremony before dropping the session.
-  await page.waitForFunction(
-    () =>
-      document.readyState === 'complete' &&
-      !document.querySelector('#webauthn-status[data-state=pending], #webauthn-status[data-state=success]'),
-    { timeout: 20_000 },
-  );
-  const cookies = await bounded('read cookies', page.cookies());
-  await bounded('delete cookies', page.deleteCookie(...cookies));
-  const since = Date.now();
-  await signInWithPassword(page, rig.site, user);
-  return since;
-}
 
 describe('bridge in Chromium (mode always), key without a PIN', () => {
   let rig: BridgeRig;
