@@ -47,14 +47,14 @@ describe('bridge in Chromium, mode fallback, a key only the host can reach', () 
     const { page, cdp, id } = await pageWithCdpAuthenticator(rig);
     const user = freshUser('nohid');
 
-    let since = await startEnrol(rig, page, user);
+    let since = await startEnrol(rig.site, page, user);
     const enrolled = await ceremonyOutcome(page, rig.site, 'webauthn-register', user, since);
     expect(enrolled).toMatchObject({ state: 'verified' });
     expect(rig.key.authenticator.credentialCount).toBe(1);
     expect(await browserCredentials(cdp, id)).toBe(0);
     expect(rig.hostRequests('webauthn.create')).toBe(1);
 
-    since = await startSignIn(rig, page, user);
+    since = await startSignIn(rig.site, page, user);
     const signedIn = await ceremonyOutcome(page, rig.site, 'webauthn-authenticate', user, since);
     expect(signedIn).toMatchObject({ state: 'verified' });
     expect(signedIn.event?.credentialId).toBe(enrolled.event?.credentialId);
@@ -69,7 +69,7 @@ describe('bridge in Chromium, mode fallback, a key only the host can reach', () 
     const { page, cdp, id } = await pageWithCdpAuthenticator(rig);
     const user = freshUser('hid');
 
-    const since = await startEnrol(rig, page, user);
+    const since = await startEnrol(rig.site, page, user);
     const enrolled = await ceremonyOutcome(page, rig.site, 'webauthn-register', user, since);
     expect(enrolled).toMatchObject({ state: 'verified' });
     expect(await browserCredentials(cdp, id)).toBe(1);

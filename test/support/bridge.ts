@@ -201,11 +201,11 @@ export function freshUser(tag: string): string {
 }
 
 /** Password step, then the security-key enrolment page; clicks enrol. Returns the time before the click. */
-export async function startEnrol(rig: BridgeRig, page: Page, user: string, uv?: string): Promise<number> {
-  await signInWithPassword(page, rig.site, user);
+export async function startEnrol(site: DemoSite, page: Page, user: string, uv?: string): Promise<number> {
+  await signInWithPassword(page, site, user);
   await bounded(
     'goto enrol page',
-    page.goto(rig.site.url(`/signin/enroll/fido/webauthn${uv ? `?uv=${uv}` : ''}`)),
+    page.goto(site.url(`/signin/enroll/fido/webauthn${uv ? `?uv=${uv}` : ''}`)),
   );
   await page.waitForSelector('form.enroll-webauthn [type=submit]');
   const since = Date.now();
@@ -214,7 +214,7 @@ export async function startEnrol(rig: BridgeRig, page: Page, user: string, uv?: 
 }
 
 /** Signs out (drops the session cookie) and signs in again: a user with a key lands on the key step. */
-export async function startSignIn(rig: BridgeRig, page: Page, user: string): Promise<number> {
+export async function startSignIn(site: DemoSite, page: Page, user: string): Promise<number> {
   // Let the widget finish its own navigation after the last ceremony before dropping the session.
   await page.waitForFunction(
     () =>
@@ -225,6 +225,6 @@ export async function startSignIn(rig: BridgeRig, page: Page, user: string): Pro
   const cookies = await bounded('read cookies', page.cookies());
   await bounded('delete cookies', page.deleteCookie(...cookies));
   const since = Date.now();
-  await signInWithPassword(page, rig.site, user);
+  await signInWithPassword(page, site, user);
   return since;
 }
