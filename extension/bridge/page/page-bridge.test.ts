@@ -289,12 +289,26 @@ describe('browser with WebAuthn', () => {
     }
   });
 
-  test('mode always asks nothing more per request', async () => {
+  test('mode always: asked once per document, later requests go straight out', async () => {
     addNativeWebAuthn(win, calls);
     const h = setUp(win, 'always');
     h.onRequest = (port) => port.send({ t: 'got', credential: structuredClone(FIXTURE_ASSERTION) as never });
     await win.navigator.credentials.get(requestOptions());
+    await win.navigator.credentials.get(requestOptions());
     expect(h.requestQueries).toBe(0);
+    expect(h.pageToRelay.map((m) => m.t)).toEqual(['query', 'request', 'close', 'request', 'close']);
+  });
+
+  test('mode always, then handed back (site switched off since): the next request asks again', async () => {
+    addNativeWebAuthn(win, calls);
+    const h = setUp(win, 'always');
+    h.onRequest = (port) => port.send({ t: 'got', credential: structuredClone(FIXTURE_ASSERTION) as never });
+    await win.navigator.credentials.get(requestOptions());
+    h.onRequest = (port) => port.send({ t: 'handback', reason: 'the security-key bridge is off' });
+    await win.navigator.credentials.get(requestOptions()).catch(() => undefined);
+    expect(calls).toEqual(['native.get']);
+    await win.navigator.credentials.get(requestOptions()).catch(() => undefined);
+    expect(h.pageToRelay.filter((m) => m.t === 'query')).toHaveLength(2);
   });
 
   test('mode fallback: a failure after user interaction (slow) is the page’s answer', async () => {

@@ -129,6 +129,9 @@ export function installPageBridge(win: PageWindow, options: PageBridgeOptions = 
       }
     : null;
 
+  /** The relay said `always` for this document: later requests skip the question. */
+  let knownAlways = false;
+
   const domError = (name: string, message: string): DOMException => new DOMExceptionCtor(message, name);
 
   const abortReason = (signal: AbortSignal): unknown =>
@@ -252,9 +255,18 @@ export function installPageBridge(win: PageWindow, options: PageBridgeOptions = 
     const timeout = effectiveTimeout(typeof json.timeout === 'number' ? json.timeout : undefined);
 
     const channel = new RelayChannel(win, post);
-    channel.send({ t: 'query' });
-    const first = await channel.next(relayAnswerMs);
-    const mode: BridgeMode = first && first.t === 'mode' ? first.mode : 'off';
+    // Once the site is known to be `always`, requests go straight out (the background still decides: a
+    // site switched off since then is handed back, and the next request asks again).
+    let first: BridgeReply | null | undefined;
+    let mode: BridgeMode;
+    if (knownAlways) {
+      mode = 'always';
+    } else {
+      channel.send({ t: 'query' });
+      first = await channel.next(relayAnswerMs);
+      mode = first && first.t === 'mode' ? first.mode : 'off';
+      knownAlways = mode === 'always';
+    }
     if (mode === 'off') {
       channel.close();
       if (first === undefined && !nativeWebAuthn) {
@@ -283,6 +295,7 @@ export function installPageBridge(win: PageWindow, options: PageBridgeOptions = 
       return await viaRelay(channel, op, json, timeout, signal);
     } catch (error) {
       if (error instanceof HandBack) {
+        knownAlways = false;
         win.console.warn(`mfa-bridge: ${error.reason}`);
         return handBackToBrowser(original, thisArg, opts);
       }

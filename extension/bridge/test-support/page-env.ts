@@ -34,6 +34,8 @@ export interface Harness {
   browserHid?: 'none' | 'some' | 'unknown';
   /** Mode queries made for a request (`forRequest`), as opposed to the relay's early one. */
   requestQueries: number;
+  /** Every message the page script sent to the relay, in order. */
+  pageToRelay: Array<{ t: string }>;
 }
 
 /** Everything the relay sent to the background, over all the ports it opened. */
@@ -91,7 +93,19 @@ export function removeWebAuthn(win: PageWindow): void {
 }
 
 export function setUp(win: PageWindow, mode: BridgeMode, options: PageBridgeOptions = {}): Harness {
-  (win as unknown as { MessageChannel: typeof MessageChannel }).MessageChannel = MessageChannel;
+  // Node's MessageChannel, with the page's side of each channel recorded.
+  class RecordedChannel extends MessageChannel {
+    constructor() {
+      super();
+      const port = this.port1;
+      const send = port.postMessage.bind(port);
+      port.postMessage = (message: unknown) => {
+        harness.pageToRelay.push(message as { t: string });
+        send(message);
+      };
+    }
+  }
+  (win as unknown as { MessageChannel: typeof MessageChannel }).MessageChannel = RecordedChannel;
   Object.defineProperty(win, 'isSecureContext', { value: true, configurable: true });
   const harness: Harness = {
     win,
@@ -100,6 +114,7 @@ export function setUp(win: PageWindow, mode: BridgeMode, options: PageBridgeOpti
     onRequest: () => {},
     modeQueries: 0,
     requestQueries: 0,
+    pageToRelay: [],
   };
   const runtime: RelayRuntime = {
     sendMessage: async (message) => {
