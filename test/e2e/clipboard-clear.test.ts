@@ -13,6 +13,7 @@ import { awayFromBoundary, callFromPage, serveHtml } from '../support/vault-page
 declare const chrome: {
   storage: { session: { get(key: string): Promise<Record<string, unknown>> } };
   runtime: { getContexts(f: { contextTypes: string[] }): Promise<unknown[]> };
+  offscreen: { closeDocument(): Promise<void> };
 };
 
 const PASSWORD = 'correct horse battery staple';
@@ -104,6 +105,15 @@ describe('clipboard clearing in Chromium', () => {
     await reader.evaluate(() => navigator.clipboard.writeText('the user copied this afterwards'));
     await clearDone();
     expect(await readClipboard()).toBe('the user copied this afterwards');
+  });
+
+  it('still clears when the offscreen document was gone in between (the alarm finishes it)', async () => {
+    const code = await copyFromPopupAndClose();
+    const worker = await session.serviceWorker();
+    await worker.evaluate(() => chrome.offscreen.closeDocument());
+    expect(await readClipboard()).toBe(code);
+    await clearDone();
+    expect(await readClipboard()).toBe('');
   });
 
   it('never logs a code', () => {
