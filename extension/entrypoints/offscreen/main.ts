@@ -10,9 +10,14 @@ import { OffscreenClearSchema, type OffscreenDoneMessage } from '../../clipboard
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 
-browser.runtime.onMessage.addListener((message: unknown, _sender, sendResponse) => {
+/** Only the extension's own contexts (the background), never a content script in a page. */
+function fromExtension(sender: { id?: string; url?: string }): boolean {
+  return sender.id === browser.runtime.id && !!sender.url?.startsWith(`${location.origin}/`);
+}
+
+browser.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
   const parsed = v.safeParse(OffscreenClearSchema, message);
-  if (!parsed.success) return undefined;
+  if (!parsed.success || !fromExtension(sender)) return undefined;
   const { code, at } = parsed.output;
   clearTimeout(timer);
   timer = setTimeout(
