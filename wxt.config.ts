@@ -36,8 +36,12 @@ export default defineConfig({
       'activeTab',
       'scripting',
       'clipboardWrite',
+      // Clearing a copied code only if the clipboard still holds it (not what the user copied since)
+      // means reading it: extension/clipboard/background.ts. Chromium does that in an offscreen document.
+      'clipboardRead',
       'webNavigation',
       'tabs',
+      ...(browser === 'firefox' ? [] : ['offscreen']),
     ],
     host_permissions: ['<all_urls>'],
     // hash-wasm's Argon2id (the vault's key derivation) is WebAssembly: extension pages and the service

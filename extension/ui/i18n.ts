@@ -37,6 +37,8 @@ const en = {
   copyCode: 'Copy code for {name}',
   copied: 'Code copied. It is cleared from the clipboard in {s} s.',
   copiedNoClear: 'Code copied.',
+  copiedNotCleared:
+    'Code copied, but it could not be set to be cleared from the clipboard. Copy something else over it.',
   clipboardOff: 'Copying is turned off by your organisation.',
   secondsLeft: '{s} seconds left',
   generate: 'Generate code for {name}',
@@ -145,6 +147,8 @@ const nl: Table = {
   copyCode: 'Code kopiëren voor {name}',
   copied: 'Code gekopieerd. Over {s} s wordt het klembord gewist.',
   copiedNoClear: 'Code gekopieerd.',
+  copiedNotCleared:
+    'Code gekopieerd, maar het wissen van het klembord kon niet worden ingepland. Kopieer er iets anders overheen.',
   clipboardOff: 'Kopiëren is uitgeschakeld door uw organisatie.',
   secondsLeft: 'nog {s} seconden',
   generate: 'Code maken voor {name}',
@@ -249,6 +253,8 @@ const de: Table = {
   copyCode: 'Code für {name} kopieren',
   copied: 'Code kopiert. Die Zwischenablage wird in {s} s geleert.',
   copiedNoClear: 'Code kopiert.',
+  copiedNotCleared:
+    'Code kopiert, aber das Leeren der Zwischenablage konnte nicht geplant werden. Kopieren Sie etwas anderes darüber.',
   clipboardOff: 'Kopieren wurde von Ihrer Organisation deaktiviert.',
   secondsLeft: 'noch {s} Sekunden',
   generate: 'Code für {name} erzeugen',

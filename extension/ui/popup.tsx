@@ -1,6 +1,7 @@
 /** The toolbar popup: create / unlock / damaged, account list with codes, add, edit. */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { notifyCopied } from '../clipboard/client';
 import type { EffectiveSettings } from '../settings/effective';
 import type { AccountSummary } from '../vault/accounts';
 import { displayName } from '../vault/accounts';
@@ -309,7 +310,6 @@ function ListView(p: {
   const [hotp, setHotp] = useState<Record<string, string>>({});
   const [now, setNow] = useState(Date.now());
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string }>();
-  const clearTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const s = p.settings.values;
 
   const fetchCodes = useCallback(() => {
@@ -344,16 +344,17 @@ function ListView(p: {
     if (s.disableClipboard) return setMessage({ kind: 'error', text: t('clipboardOff') });
     try {
       await navigator.clipboard.writeText(code);
+      // The background clears it later (popup open or not), if the clipboard still holds this code.
+      const clearAt = await notifyCopied(code).then(
+        (r) => r.clearAt,
+        () => undefined,
+      );
+      if (clearAt === undefined) return setMessage({ kind: 'error', text: t('copiedNotCleared') });
       const secs = s.clipboardClearSeconds;
-      setMessage({ kind: 'success', text: secs > 0 ? t('copied', { s: secs }) : t('copiedNoClear') });
-      clearTimeout(clearTimer.current);
-      if (secs > 0) {
-        // Best effort: only while the popup is open (browsers give no clipboard access once it closes).
-        clearTimer.current = setTimeout(
-          () => void navigator.clipboard.writeText('').catch(() => undefined),
-          secs * 1000,
-        );
-      }
+      setMessage({
+        kind: 'success',
+        text: clearAt !== null && secs > 0 ? t('copied', { s: secs }) : t('copiedNoClear'),
+      });
     } catch (e) {
       setMessage({ kind: 'error', text: errorMessage(e, t) });
     }

@@ -7,6 +7,7 @@
 import jsQR from 'jsqr';
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import { setupClipboardClear } from '../clipboard/background';
 import {
   getEffectiveSettings,
   type SettingsAreas,
@@ -74,6 +75,8 @@ export function setupVault(): VaultService {
     },
   });
   service = svc;
+  // Clearing a code copied from the popup off the clipboard (its own `clipboard.*` messages).
+  setupClipboardClear();
 
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === AUTOLOCK_ALARM) void svc.lock();
