@@ -5,6 +5,8 @@ import { addCdpAuthenticator } from '../test/support/cdp-authenticator';
 //   versus the same `get` sent straight to the host over native messaging, no browser: the difference
 //   is the bridge's own cost (goal: ≤ 10 ms median);
 // - the first `get` after the browser starts (service worker up, host started on demand; goal < 300 ms);
+// - the same warm `get` on a `fallback` site whose key only the host reaches (the "no HID access"
+//   trigger: one more question per request);
 // - Chromium's own CDP virtual authenticator for the same `get`, for context;
 // - plumbing only: a request refused at once through the bridge vs through chrome.webAuthenticationProxy.
 
@@ -217,6 +219,7 @@ async function main(): Promise<void> {
   const bridge: number[] = [];
   const cdp: number[] = [];
   const plumbing: number[] = [];
+  const fallback: number[] = [];
   try {
     await setBridgeSites(chromium, [{ match: 'localhost', mode: 'always' }]);
     const page = await chromium.browser.newPage();
@@ -233,6 +236,18 @@ async function main(): Promise<void> {
     }
     await directHost.close();
     await directKey.close();
+
+    // Mode fallback on a browser with WebAuthn: the key is on UDP (no HID path for the browser), so the
+    // "no HID access" trigger sends each request to the bridge; the cost is the per-request question.
+    await setBridgeSites(chromium, [{ match: 'localhost', mode: 'fallback' }]);
+    const fallbackPage = await chromium.browser.newPage();
+    await fallbackPage.goto(`${origin}/`);
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const ms = await timedGet(fallbackPage, 'localhost', credentialId);
+      if (i >= WARMUP) fallback.push(ms);
+    }
+    await fallbackPage.close();
+    await setBridgeSites(chromium, [{ match: 'localhost', mode: 'always' }]);
 
     // The bridge's own plumbing: a request the background refuses (foreign RP ID), the host never asked.
     for (let i = 0; i < WARMUP + RUNS; i++) {
@@ -293,6 +308,10 @@ async function main(): Promise<void> {
   );
   console.log(
     `bridge's own cost: ${fmt(bMed - dMed)} ms median (goal ≤ 10 ms); ratio bridge/direct ${fmt(bMed / dMed)}x`,
+  );
+  console.log(
+    `webauthn.get through the bridge, mode fallback, no HID access detected (warm): median ${fmt(median(fallback))} ms ` +
+      `(${fmt(median(fallback) - bMed)} ms over always: the per-request question)`,
   );
   console.log(
     `first get after the browser started (service worker up, host started on demand): ${fmt(first)} ms (goal < 300 ms); ${fmt(first / dMed)}x the warm direct get`,
