@@ -7,7 +7,7 @@
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FirefoxSession, launchFirefox } from '../support/firefox';
-import { awayFromBoundary, callFromPage } from '../support/vault-pages';
+import { copyFromPopupAndClose, seedClipboardVault } from '../support/vault-pages';
 
 /** The extension APIs used inside `evaluate()` callbacks (they run in the extension, not here). */
 declare const browser: {
@@ -15,7 +15,6 @@ declare const browser: {
 };
 
 const PASSWORD = 'correct horse battery staple';
-const NAME = 'Portbase (jan@example.nl)';
 const CLEAR_SECONDS = 3;
 
 describe('clipboard clearing in Firefox ESR', () => {
@@ -25,15 +24,7 @@ describe('clipboard clearing in Firefox ESR', () => {
   beforeAll(async () => {
     session = await launchFirefox({ nativeHost: false });
     reader = await session.openExtensionPage('options.html');
-    await callFromPage(reader, { type: 'vault.create', password: PASSWORD });
-    await callFromPage(reader, {
-      type: 'vault.add',
-      account: {
-        source: 'uri',
-        uri: 'otpauth://totp/Portbase:jan%40example.nl?secret=JBSWY3DPEHPK3PXP&issuer=Portbase',
-      },
-    });
-    await callFromPage(reader, { type: 'settings.set', patch: { clipboardClearSeconds: CLEAR_SECONDS } });
+    await seedClipboardVault(reader, PASSWORD, CLEAR_SECONDS);
   });
   afterAll(async () => {
     await session?.close();
@@ -42,19 +33,6 @@ describe('clipboard clearing in Firefox ESR', () => {
   async function readClipboard(): Promise<string> {
     await reader.bringToFront();
     return reader.evaluate(() => navigator.clipboard.readText());
-  }
-
-  async function copyFromPopupAndClose(): Promise<string> {
-    await awayFromBoundary(30, CLEAR_SECONDS + 4);
-    const popup = await session.openExtensionPage('popup.html');
-    await popup.bringToFront();
-    const sel = `button[aria-label="Copy code for ${NAME}"] .code[data-code]:not([data-code=""])`;
-    await popup.waitForSelector(sel, { timeout: 20_000 });
-    const code = await popup.$eval(sel, (el) => el.getAttribute('data-code') ?? '');
-    await popup.click(`button[aria-label="Copy code for ${NAME}"]`);
-    await popup.waitForFunction(() => document.body.textContent?.includes('Code copied.'));
-    await popup.close();
-    return code;
   }
 
   /** Until the background has no clear pending. */
@@ -70,7 +48,7 @@ describe('clipboard clearing in Firefox ESR', () => {
   }
 
   it('clears the code after the delay although the popup was closed', async () => {
-    const code = await copyFromPopupAndClose();
+    const code = await copyFromPopupAndClose(() => session.openExtensionPage('popup.html'), CLEAR_SECONDS);
     expect(code).toMatch(/^\d{6}$/);
     expect(await readClipboard()).toBe(code);
     await clearDone();
@@ -78,7 +56,7 @@ describe('clipboard clearing in Firefox ESR', () => {
   });
 
   it('leaves alone what the user copied after the code', async () => {
-    const code = await copyFromPopupAndClose();
+    const code = await copyFromPopupAndClose(() => session.openExtensionPage('popup.html'), CLEAR_SECONDS);
     expect(await readClipboard()).toBe(code);
     await reader.evaluate(() => navigator.clipboard.writeText('the user copied this afterwards'));
     await clearDone();

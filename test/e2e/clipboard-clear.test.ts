@@ -7,7 +7,7 @@
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium } from '../support/chromium';
-import { awayFromBoundary, callFromPage, serveHtml } from '../support/vault-pages';
+import { copyFromPopupAndClose, seedClipboardVault, serveHtml } from '../support/vault-pages';
 
 /** The extension APIs used inside `evaluate()` callbacks (they run in the extension, not here). */
 declare const chrome: {
@@ -17,7 +17,6 @@ declare const chrome: {
 };
 
 const PASSWORD = 'correct horse battery staple';
-const NAME = 'Portbase (jan@example.nl)';
 const CLEAR_SECONDS = 3;
 
 describe('clipboard clearing in Chromium', () => {
@@ -31,15 +30,7 @@ describe('clipboard clearing in Chromium', () => {
     const worker = await session.serviceWorker();
     worker.on('console', (m) => logged.push(m.text()));
     const page = await session.openExtensionPage('options.html');
-    await callFromPage(page, { type: 'vault.create', password: PASSWORD });
-    await callFromPage(page, {
-      type: 'vault.add',
-      account: {
-        source: 'uri',
-        uri: 'otpauth://totp/Portbase:jan%40example.nl?secret=JBSWY3DPEHPK3PXP&issuer=Portbase',
-      },
-    });
-    await callFromPage(page, { type: 'settings.set', patch: { clipboardClearSeconds: CLEAR_SECONDS } });
+    await seedClipboardVault(page, PASSWORD, CLEAR_SECONDS);
     await page.close();
     site = await serveHtml('<!doctype html><title>Another tab</title><p>reads the clipboard</p>');
     const cdp = await session.browser.target().createCDPSession();
@@ -62,20 +53,6 @@ describe('clipboard clearing in Chromium', () => {
     return reader.evaluate(() => navigator.clipboard.readText());
   }
 
-  /** Open the popup, click the account (copies its code), wait for the notice, close it; the code. */
-  async function copyFromPopupAndClose(): Promise<string> {
-    await awayFromBoundary(30, CLEAR_SECONDS + 4);
-    const popup = await session.openExtensionPage('popup.html');
-    await popup.bringToFront();
-    const sel = `button[aria-label="Copy code for ${NAME}"] .code[data-code]:not([data-code=""])`;
-    await popup.waitForSelector(sel, { timeout: 15_000 });
-    const code = await popup.$eval(sel, (el) => el.getAttribute('data-code') ?? '');
-    await popup.click(`button[aria-label="Copy code for ${NAME}"]`);
-    await popup.waitForFunction(() => document.body.textContent?.includes('Code copied.'));
-    await popup.close();
-    return code;
-  }
-
   /** Until the background has no clear pending and the offscreen document is gone. */
   async function clearDone(): Promise<void> {
     const worker = await session.serviceWorker();
@@ -91,7 +68,7 @@ describe('clipboard clearing in Chromium', () => {
   }
 
   it('clears the code after the delay although the popup was closed', async () => {
-    const code = await copyFromPopupAndClose();
+    const code = await copyFromPopupAndClose(() => session.openExtensionPage('popup.html'), CLEAR_SECONDS);
     expect(code).toMatch(/^\d{6}$/);
     // Still there right after closing the popup: the clearing is the background's, later.
     expect(await readClipboard()).toBe(code);
@@ -100,7 +77,7 @@ describe('clipboard clearing in Chromium', () => {
   });
 
   it('leaves alone what the user copied after the code', async () => {
-    const code = await copyFromPopupAndClose();
+    const code = await copyFromPopupAndClose(() => session.openExtensionPage('popup.html'), CLEAR_SECONDS);
     expect(await readClipboard()).toBe(code);
     await reader.evaluate(() => navigator.clipboard.writeText('the user copied this afterwards'));
     await clearDone();
@@ -108,7 +85,7 @@ describe('clipboard clearing in Chromium', () => {
   });
 
   it('still clears when the offscreen document was gone in between (the alarm finishes it)', async () => {
-    const code = await copyFromPopupAndClose();
+    const code = await copyFromPopupAndClose(() => session.openExtensionPage('popup.html'), CLEAR_SECONDS);
     const worker = await session.serviceWorker();
     await worker.evaluate(() => chrome.offscreen.closeDocument());
     expect(await readClipboard()).toBe(code);

@@ -65,3 +65,37 @@ export async function awayFromBoundary(period = 30, margin = 4): Promise<void> {
   const left = period - (Math.floor(Date.now() / 1000) % period);
   if (left < margin) await new Promise((r) => setTimeout(r, left * 1000 + 200));
 }
+
+/** The one account the clipboard tests copy from, and its label in the popup. */
+export const CLIPBOARD_ACCOUNT = {
+  uri: 'otpauth://totp/Portbase:jan%40example.nl?secret=JBSWY3DPEHPK3PXP&issuer=Portbase',
+  label: 'Portbase (jan@example.nl)',
+} as const;
+
+/** From an extension page: a new vault with CLIPBOARD_ACCOUNT, codes cleared `clearSeconds` after a copy. */
+export async function seedClipboardVault(page: Page, password: string, clearSeconds: number): Promise<void> {
+  await callFromPage(page, { type: 'vault.create', password });
+  await callFromPage(page, { type: 'vault.add', account: { source: 'uri', uri: CLIPBOARD_ACCOUNT.uri } });
+  await callFromPage(page, { type: 'settings.set', patch: { clipboardClearSeconds: clearSeconds } });
+}
+
+/**
+ * Opens the popup, clicks CLIPBOARD_ACCOUNT (copies its code), waits for the notice and closes the popup;
+ * returns the code. Waits first for a code that stays valid past `clearSeconds`.
+ */
+export async function copyFromPopupAndClose(
+  openPopup: () => Promise<Page>,
+  clearSeconds: number,
+): Promise<string> {
+  await awayFromBoundary(30, clearSeconds + 4);
+  const popup = await openPopup();
+  await popup.bringToFront();
+  const button = `button[aria-label="Copy code for ${CLIPBOARD_ACCOUNT.label}"]`;
+  const sel = `${button} .code[data-code]:not([data-code=""])`;
+  await popup.waitForSelector(sel, { timeout: 20_000 });
+  const code = await popup.$eval(sel, (el) => el.getAttribute('data-code') ?? '');
+  await popup.click(button);
+  await popup.waitForFunction(() => document.body.textContent?.includes('Code copied.'));
+  await popup.close();
+  return code;
+}
