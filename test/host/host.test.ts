@@ -344,6 +344,49 @@ describe('native host over the UDP wire', () => {
     expect(signed.authenticationInfo.newCounter).toBe(1);
   });
 
+  it('answers NotAllowedError when a CTAP2 key cannot meet a required rk or UV, and serves "preferred"', async () => {
+    const { host: h, key: k } = await setup({ residentKeys: false, pinSupport: false });
+    // "preferred" on such a key: a non-discoverable credential without UV (credProps says so).
+    const reg = await register(h, 'c0', {
+      authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
+      extensions: { credProps: true },
+    });
+    expect(reg.response.clientExtensionResults).toEqual({ credProps: { rk: false } });
+    expect(reg.uv).toBe(false);
+    const allow = [{ type: 'public-key', id: reg.credential.id }];
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+      [
+        'webauthn.create',
+        createOptions({ authenticatorSelection: { residentKey: 'required' } }).options,
+        /cannot store discoverable credentials/,
+      ],
+      [
+        'webauthn.create',
+        createOptions({ authenticatorSelection: { requireResidentKey: true } }).options,
+        /cannot store discoverable credentials/,
+      ],
+      [
+        'webauthn.create',
+        createOptions({ authenticatorSelection: { userVerification: 'required' } }).options,
+        /cannot verify the user/,
+      ],
+      [
+        'webauthn.get',
+        getOptions({ userVerification: 'required', allowCredentials: allow }).options,
+        /cannot verify the user/,
+      ],
+    ];
+    for (const [i, [type, options, message]] of cases.entries()) {
+      h.send({ id: `r${i}`, type, origin: ORIGIN, options });
+      const error = errorOf(await h.reply(`r${i}`));
+      expect(error.name, `${type} case ${i}`).toBe('NotAllowedError');
+      expect(error.message).toMatch(message);
+    }
+    expect(k.authenticator.credentialCount).toBe(1);
+    // And the credential it did make still signs in without UV.
+    await authenticate(h, 'g1', reg, { userVerification: 'preferred' });
+  });
+
   it('reports a key that goes silent mid-request as DeviceError', async () => {
     const { host: h, key: k } = await setup({ touch: 'manual' });
     h.send({ id: 'c1', type: 'webauthn.create', origin: ORIGIN, options: createOptions().options });

@@ -218,6 +218,11 @@ describe('native host with a U2F-only key (CTAP1 fallback)', () => {
       ],
       [
         'webauthn.create',
+        createOptions({ authenticatorSelection: { requireResidentKey: true } }).options,
+        'NotAllowedError',
+      ],
+      [
+        'webauthn.create',
         createOptions({ pubKeyCredParams: [{ type: 'public-key', alg: -8 }] }).options,
         'NotSupportedError',
       ],
