@@ -226,6 +226,20 @@ describe('HostSession: a request right after a cancelled one', () => {
     expect(session.busy).toBe(false);
   });
 
+  it('a waiting request cancelled in its turn frees the slot for the next retry at once', async () => {
+    const { transport } = memoryKey(1);
+    const { session, next, reply } = sessionOn(transport);
+    session.handle(createRequest('c1').request);
+    await next((m) => m.id === 'c1' && 'event' in m && m.event === 'touch');
+    session.handle({ id: 'c1', type: 'cancel' });
+    session.handle(createRequest('c2').request);
+    session.handle({ id: 'c2', type: 'cancel' });
+    session.handle(createRequest('c3').request);
+    expect(errorOf(await reply('c2'))?.name).toBe('AbortError');
+    expect(errorOf(await reply('c1'))?.name).toBe('AbortError');
+    expect(await reply('c3')).toMatchObject({ ok: true });
+  });
+
   it('on shutdown, the waiting request is answered too', async () => {
     const { transport } = memoryKey(1);
     const { session, next, reply } = sessionOn(transport);

@@ -214,6 +214,8 @@ export class HostSession {
       type: req.type,
       cancel: () => {
         cancelled = true;
+        // Free the slot at once: a retry right after this cancel may wait in its turn.
+        if (this.waiter === waiter) this.waiter = null;
         endWait();
       },
     };
