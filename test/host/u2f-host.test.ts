@@ -274,6 +274,26 @@ describe('native host with a U2F-only key (CTAP1 fallback)', () => {
     expect((await h.reply('h')).ok).toBe(true);
   });
 
+  it('runs a registration sent right after a cancelled one (touch pending) once that one has ended', async () => {
+    const { host: h, key: k } = await setup({ touch: 'manual' });
+    h.send({ id: 'c1', type: 'webauthn.create', origin: ORIGIN, options: createOptions().options });
+    await h.next((m) => m.id === 'c1' && m.event === 'touch');
+    const second = createOptions();
+    h.send({ id: 'c1', type: 'cancel' });
+    h.send({ id: 'c2', type: 'webauthn.create', origin: ORIGIN, options: second.options });
+    expect(errorOf(await h.reply('c1')).name).toBe('AbortError');
+    await h.next((m) => m.id === 'c2' && m.event === 'touch');
+    k.touch();
+    const reply = await h.reply('c2');
+    expect(reply.error).toBeUndefined();
+    const { core } = await verifyRegistrationBoth(
+      reply.result as RegistrationResponseJSON,
+      second.challenge,
+      false,
+    );
+    expect(core.fmt).toBe('fido-u2f');
+  });
+
   it('signs with a credential registered under an AppID (appid extension → clientExtensionResults.appid)', async () => {
     const { host: h, key: k, hostPort } = await setup();
     // A legacy U2F registration made with the AppID's hash, by the host's own CTAP1 client.
