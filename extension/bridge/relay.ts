@@ -17,6 +17,8 @@ import {
   type BridgeReply,
   type FrameFacts,
   MODE_MESSAGE_TYPE,
+  type ModeAnswer,
+  ModeAnswerSchema,
   PageOpenSchema,
   PageToRelaySchema,
   type RelayToBackground,
@@ -105,6 +107,16 @@ export function installRelay(win: RelayWindow, runtime: RelayRuntime): Relay {
     return modePromise;
   };
 
+  /** For a request on a fallback site: the mode again, with whether the browser can reach a key. */
+  const fallbackAnswer = (): Promise<ModeAnswer> =>
+    runtime
+      .sendMessage({ type: MODE_MESSAGE_TYPE, forRequest: true })
+      .then((answer): ModeAnswer => {
+        const parsed = v.safeParse(ModeAnswerSchema, answer);
+        return parsed.success ? parsed.output : { mode: 'fallback' };
+      })
+      .catch((): ModeAnswer => ({ mode: 'fallback' }));
+
   let background: RuntimePortLike | null = null;
   const inFlight = new Map<string, InFlight>();
   /** The frame's port to the background, opened on demand; throws when the extension went away. */
@@ -178,7 +190,9 @@ export function installRelay(win: RelayWindow, runtime: RelayRuntime): Relay {
       const message = parsed.output;
       switch (message.t) {
         case 'query':
-          void mode().then((m) => reply({ t: 'mode', mode: m }));
+          void mode()
+            .then((m) => (m === 'fallback' ? fallbackAnswer() : { mode: m }))
+            .then((answer) => reply({ t: 'mode', ...answer }));
           return;
         case 'request': {
           if (rid !== null || done) return; // one request per channel

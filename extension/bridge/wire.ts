@@ -15,6 +15,8 @@ export const MODE_MESSAGE_TYPE = 'mfa-bridge.mode';
 export const PAGE_OPEN_SOURCE = 'mfa-bridge/page';
 
 export const BridgeModeSchema = v.picklist(['off', 'fallback', 'always']);
+/** For `fallback`: whether the browser can reach any key the host sees (see browser-access.ts). */
+export const BrowserHidAccessSchema = v.picklist(['none', 'some', 'unknown']);
 export const OperationSchema = v.picklist(['create', 'get']);
 export type Operation = v.InferOutput<typeof OperationSchema>;
 
@@ -89,7 +91,12 @@ export type AuthenticationResponseJSON = v.InferOutput<typeof AuthenticationResp
 /** What the background (and the relay) send back for one request. */
 export const BridgeReplySchema = v.variant('t', [
   v.object({ t: v.literal('ack') }),
-  v.object({ t: v.literal('mode'), mode: BridgeModeSchema }),
+  v.object({
+    t: v.literal('mode'),
+    mode: BridgeModeSchema,
+    /** `none`: in fallback mode, go to the bridge without trying the browser (it has no HID access). */
+    browserHid: v.optional(BrowserHidAccessSchema),
+  }),
   /** Give the request back to the browser's own WebAuthn (with a note for the console). */
   v.object({ t: v.literal('handback'), reason: v.string() }),
   v.object({ t: v.literal('created'), credential: RegistrationResponseJSONSchema }),
@@ -128,4 +135,13 @@ export type RelayToBackground = v.InferOutput<typeof RelayToBackgroundSchema>;
 export const BackgroundToRelaySchema = v.object({ rid: RequestIdSchema, reply: BridgeReplySchema });
 export type BackgroundToRelay = v.InferOutput<typeof BackgroundToRelaySchema>;
 
-export const ModeQuerySchema = v.object({ type: v.literal(MODE_MESSAGE_TYPE) });
+/** The relay's question: the site's mode; with `forRequest`, a fallback site's browser access too. */
+export const ModeQuerySchema = v.object({
+  type: v.literal(MODE_MESSAGE_TYPE),
+  forRequest: v.optional(v.literal(true)),
+});
+export const ModeAnswerSchema = v.object({
+  mode: BridgeModeSchema,
+  browserHid: v.optional(BrowserHidAccessSchema),
+});
+export type ModeAnswer = v.InferOutput<typeof ModeAnswerSchema>;

@@ -10,44 +10,12 @@ import {
   bounded,
   ceremonyOutcome,
   enterPin,
+  freshUser,
   pinWindow,
-  signInWithPassword,
   startBridgeRig,
+  startEnrol,
+  startSignIn,
 } from '../support/bridge';
-
-let counter = 0;
-function freshUser(tag: string): string {
-  counter++;
-  return `bridge-${tag}-${counter}-${Date.now().toString(36)}@example.com`;
-}
-
-async function startEnrol(rig: BridgeRig, page: Page, user: string, uv?: string): Promise<number> {
-  await signInWithPassword(page, rig.site, user);
-  await bounded(
-    'goto enrol page',
-    page.goto(rig.site.url(`/signin/enroll/fido/webauthn${uv ? `?uv=${uv}` : ''}`)),
-  );
-  await page.waitForSelector('form.enroll-webauthn [type=submit]');
-  const since = Date.now();
-  await bounded('click enrol', page.click('form.enroll-webauthn [type=submit]'));
-  return since;
-}
-
-/** Signs out (drops the session cookie) and signs in again: a user with a key lands on the key step. */
-async function startSignIn(rig: BridgeRig, page: Page, user: string): Promise<number> {
-  // Let the widget finish its own navigation after the last ceremony before dropping the session.
-  await page.waitForFunction(
-    () =>
-      document.readyState === 'complete' &&
-      !document.querySelector('#webauthn-status[data-state=pending], #webauthn-status[data-state=success]'),
-    { timeout: 20_000 },
-  );
-  const cookies = await bounded('read cookies', page.cookies());
-  await bounded('delete cookies', page.deleteCookie(...cookies));
-  const since = Date.now();
-  await signInWithPassword(page, rig.site, user);
-  return since;
-}
 
 describe('bridge in Chromium (mode always), key without a PIN', () => {
   let rig: BridgeRig;
@@ -61,12 +29,12 @@ describe('bridge in Chromium (mode always), key without a PIN', () => {
   it('enrols a security key and signs in, both verified by the demo server', async () => {
     const user = freshUser('nopin');
     const page = await bounded('new page', rig.chromium.browser.newPage());
-    let since = await startEnrol(rig, page, user);
+    let since = await startEnrol(rig.site, page, user);
     const enrolled = await ceremonyOutcome(page, rig.site, 'webauthn-register', user, since);
     expect(enrolled).toMatchObject({ state: 'verified' });
     expect(rig.site.state.credentials(user)).toHaveLength(1);
 
-    since = await startSignIn(rig, page, user);
+    since = await startSignIn(rig.site, page, user);
     const signedIn = await ceremonyOutcome(page, rig.site, 'webauthn-authenticate', user, since);
     expect(signedIn).toMatchObject({ state: 'verified' });
     expect(signedIn.event?.credentialId).toBe(enrolled.event?.credentialId);
@@ -76,7 +44,7 @@ describe('bridge in Chromium (mode always), key without a PIN', () => {
   it('sets a PIN on first use when the RP requires user verification', async () => {
     const user = freshUser('setpin');
     const page = await bounded('new page', rig.chromium.browser.newPage());
-    const since = await startEnrol(rig, page, user, 'required');
+    const since = await startEnrol(rig.site, page, user, 'required');
     const pinPage = await pinWindow(rig.chromium.browser, rig.chromium.extensionId);
     expect(await pinPage.$eval('[data-testid=rp-id]', (e) => e.textContent)).toBe('localhost');
     expect(await enterPin(pinPage, '4826')).toBe('set');
@@ -99,7 +67,7 @@ describe('bridge in Chromium (mode always), key with a PIN', () => {
   it('asks for the PIN in the extension window, shows the site and RP ID, enrols and signs in', async () => {
     const user = freshUser('pin');
     const page = await bounded('new page', rig.chromium.browser.newPage());
-    let since = await startEnrol(rig, page, user, 'required');
+    let since = await startEnrol(rig.site, page, user, 'required');
     let pinPage = await pinWindow(rig.chromium.browser, rig.chromium.extensionId);
     expect(await pinPage.$eval('[data-testid=origin]', (e) => e.textContent)).toBe(
       new URL(rig.site.url('/')).origin,
@@ -110,7 +78,7 @@ describe('bridge in Chromium (mode always), key with a PIN', () => {
     expect(enrolled.event?.userVerified).toBe(true);
 
     rig.site.state.setRequireUserVerification(user, true);
-    since = await startSignIn(rig, page, user);
+    since = await startSignIn(rig.site, page, user);
     pinPage = await pinWindow(rig.chromium.browser, rig.chromium.extensionId);
     await enterPin(pinPage, '1234');
     const signedIn = await ceremonyOutcome(page, rig.site, 'webauthn-authenticate', user, since);
@@ -122,7 +90,7 @@ describe('bridge in Chromium (mode always), key with a PIN', () => {
   it('a wrong PIN shows the retries left, then the right PIN succeeds', async () => {
     const user = freshUser('wrongpin');
     const page = await bounded('new page', rig.chromium.browser.newPage());
-    const since = await startEnrol(rig, page, user, 'required');
+    const since = await startEnrol(rig.site, page, user, 'required');
     const pinPage = await pinWindow(rig.chromium.browser, rig.chromium.extensionId);
     await enterPin(pinPage, '9999');
     await pinPage.waitForSelector('[data-testid=pin-invalid]', { timeout: 20_000 });
@@ -138,7 +106,7 @@ describe('bridge in Chromium (mode always), key with a PIN', () => {
   it('cancel in the PIN window ends the request with NotAllowedError; the next request works', async () => {
     const user = freshUser('cancel');
     const page = await bounded('new page', rig.chromium.browser.newPage());
-    let since = await startEnrol(rig, page, user, 'required');
+    let since = await startEnrol(rig.site, page, user, 'required');
     const pinPage = await pinWindow(rig.chromium.browser, rig.chromium.extensionId);
     await pinPage.waitForSelector('#cancel');
     // The window closes as the click lands: a "target closed" from the click itself is the expected effect.
@@ -158,7 +126,7 @@ describe('bridge in Chromium (mode always), key with a PIN', () => {
   it('three wrong PINs: the window says the key is blocked, the page gets NotAllowedError', async () => {
     const user = freshUser('blocked');
     const page = await bounded('new page', rig.chromium.browser.newPage());
-    const since = await startEnrol(rig, page, user, 'required');
+    const since = await startEnrol(rig.site, page, user, 'required');
     for (let attempt = 0; attempt < 3; attempt++) {
       const pinPage = await pinWindow(rig.chromium.browser, rig.chromium.extensionId);
       await enterPin(pinPage, '0000');

@@ -73,7 +73,7 @@ export async function startBridgeRig(
     },
     async close() {
       await chromium.close();
-      await key.close();
+      await key.close().catch(() => undefined); // a test may have unplugged it already
       await site.close();
     },
   };
@@ -191,4 +191,40 @@ export async function enterPin(pinPage: Page, pin: string): Promise<'verify' | '
   if (reason === 'set') await pinPage.type('#confirm', pin);
   await pinPage.click('#ok');
   return reason;
+}
+
+let counter = 0;
+/** A user name no earlier test used (fresh users start with no factors). */
+export function freshUser(tag: string): string {
+  counter++;
+  return `bridge-${tag}-${counter}-${Date.now().toString(36)}@example.com`;
+}
+
+/** Password step, then the security-key enrolment page; clicks enrol. Returns the time before the click. */
+export async function startEnrol(site: DemoSite, page: Page, user: string, uv?: string): Promise<number> {
+  await signInWithPassword(page, site, user);
+  await bounded(
+    'goto enrol page',
+    page.goto(site.url(`/signin/enroll/fido/webauthn${uv ? `?uv=${uv}` : ''}`)),
+  );
+  await page.waitForSelector('form.enroll-webauthn [type=submit]');
+  const since = Date.now();
+  await bounded('click enrol', page.click('form.enroll-webauthn [type=submit]'));
+  return since;
+}
+
+/** Signs out (drops the session cookie) and signs in again: a user with a key lands on the key step. */
+export async function startSignIn(site: DemoSite, page: Page, user: string): Promise<number> {
+  // Let the widget finish its own navigation after the last ceremony before dropping the session.
+  await page.waitForFunction(
+    () =>
+      document.readyState === 'complete' &&
+      !document.querySelector('#webauthn-status[data-state=pending], #webauthn-status[data-state=success]'),
+    { timeout: 20_000 },
+  );
+  const cookies = await bounded('read cookies', page.cookies());
+  await bounded('delete cookies', page.deleteCookie(...cookies));
+  const since = Date.now();
+  await signInWithPassword(page, site, user);
+  return since;
 }

@@ -13,7 +13,8 @@ import {
 } from '../../settings/index';
 import type { RuntimePortLike } from '../relay';
 import { type BridgeMode, IAMCONNECTED_HOSTS, resolveSiteMode, type SiteModeSettings } from '../site-mode';
-import { BRIDGE_PORT_NAME, ModeQuerySchema, PIN_PORT_NAME } from '../wire';
+import { BRIDGE_PORT_NAME, type ModeAnswer, ModeQuerySchema, PIN_PORT_NAME } from '../wire';
+import { askHost, BrowserAccessProbe } from './browser-access';
 import type { FrameLike, SenderLike } from './caller';
 import { HostConnection, type NativePortLike } from './host-port';
 import { PinPrompts } from './pin-ui';
@@ -101,6 +102,8 @@ export function setupBridge(): void {
     lastErrorMessage: () => runtime.lastError?.message,
   });
 
+  const browserAccess = new BrowserAccessProbe(() => askHost(host));
+
   const prompts = new PinPrompts(
     {
       async open(url) {
@@ -148,23 +151,42 @@ export function setupBridge(): void {
 
   // sendResponse + `return true`: Chromium's onMessage does not take a returned promise everywhere.
   browser.runtime.onMessage.addListener(
-    (message: unknown, sender: SenderLike, sendResponse: (answer: { mode: BridgeMode }) => void) => {
-      if (!v.is(ModeQuerySchema, message)) return undefined;
+    (message: unknown, sender: SenderLike, sendResponse: (answer: ModeAnswer) => void) => {
+      const query = v.safeParse(ModeQuerySchema, message);
+      if (!query.success) return undefined;
       if (sender.id !== runtime.id || !sender.tab) {
         sendResponse({ mode: 'off' });
         return undefined;
       }
       const origin = sender.origin ?? (sender.url ? safeOrigin(sender.url) : 'null');
-      void siteMode(origin).then(
-        (mode) => {
-          bridgeLog(`mode ${mode} for ${origin}`);
-          sendResponse({ mode });
-          // A page the bridge serves has loaded: start the host now, so its start-up overlaps the page's
-          // own (only on those sites; a missing host is reported when a request actually comes).
-          if (mode !== 'off') void host.ensureHello().catch(() => undefined);
-        },
-        () => sendResponse({ mode: 'off' }),
-      );
+      const forRequest = query.output.forRequest === true;
+      void siteMode(origin)
+        .then(async (mode): Promise<ModeAnswer> => {
+          if (mode !== 'fallback' || !forRequest) return { mode };
+          // A fallback request: does the browser have HID access to any key the host sees?
+          const browserHid = await browserAccess.check();
+          if (browserHid === 'none') {
+            bridgeLog(`fallback for ${origin}: the browser cannot reach the keys the host sees; bridging`);
+          }
+          return { mode, browserHid };
+        })
+        .then(
+          (answer) => {
+            if (!forRequest) bridgeLog(`mode ${answer.mode} for ${origin}`);
+            sendResponse(answer);
+            // A page the bridge serves has loaded: start the host now, so its start-up overlaps the
+            // page's own (only on those sites; a missing host is reported when a request comes); on a
+            // fallback site also find out whether the browser can reach the keys.
+            if (answer.mode === 'off' || forRequest) return;
+            void host
+              .ensureHello()
+              .then(() => {
+                if (answer.mode === 'fallback') browserAccess.prime();
+              })
+              .catch(() => undefined);
+          },
+          () => sendResponse({ mode: 'off' }),
+        );
       return true;
     },
   );

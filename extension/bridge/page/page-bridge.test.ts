@@ -262,6 +262,41 @@ describe('browser with WebAuthn', () => {
     expect(cred).toBeInstanceOf(win.PublicKeyCredential);
   });
 
+  test('mode fallback, the browser cannot reach the keys the host sees: straight to the bridge', async () => {
+    addNativeWebAuthn(win, calls);
+    const h = setUp(win, 'fallback');
+    h.browserHid = 'none';
+    h.onRequest = (port) => port.send({ t: 'got', credential: structuredClone(FIXTURE_ASSERTION) as never });
+    const cred = await win.navigator.credentials.get(requestOptions());
+    expect(calls).toEqual([]); // the browser was never asked
+    expect(cred).toBeInstanceOf(win.PublicKeyCredential);
+    expect(h.requestQueries).toBe(1);
+  });
+
+  test('mode fallback, the browser can reach a key (or nobody knows): the browser first', async () => {
+    for (const access of ['some', 'unknown'] as const) {
+      calls.length = 0;
+      const fresh = new Window({ url: 'https://localhost:8443/' });
+      const w = fresh as unknown as PageWindow;
+      addNativeWebAuthn(w, calls);
+      const h = setUp(w, 'fallback');
+      h.browserHid = access;
+      h.onRequest = (port) =>
+        port.send({ t: 'got', credential: structuredClone(FIXTURE_ASSERTION) as never });
+      await w.navigator.credentials.get(requestOptions());
+      expect(calls).toEqual(['native.get']);
+      await fresh.happyDOM.close();
+    }
+  });
+
+  test('mode always asks nothing more per request', async () => {
+    addNativeWebAuthn(win, calls);
+    const h = setUp(win, 'always');
+    h.onRequest = (port) => port.send({ t: 'got', credential: structuredClone(FIXTURE_ASSERTION) as never });
+    await win.navigator.credentials.get(requestOptions());
+    expect(h.requestQueries).toBe(0);
+  });
+
   test('mode fallback: a failure after user interaction (slow) is the page’s answer', async () => {
     addNativeWebAuthn(win, calls);
     let t = 0;

@@ -262,7 +262,9 @@ export function installPageBridge(win: PageWindow, options: PageBridgeOptions = 
       }
       return handBackToBrowser(original, thisArg, opts);
     }
-    if (mode === 'fallback' && nativeWebAuthn && original) {
+    // Fallback tries the browser first, unless the browser cannot reach any key the host sees.
+    const browserCannotReach = first?.t === 'mode' && first.browserHid === 'none';
+    if (mode === 'fallback' && nativeWebAuthn && original && !browserCannotReach) {
       const started = now();
       try {
         const result = await original.call(thisArg, opts);

@@ -30,6 +30,10 @@ export interface Harness {
   /** Called for each request the relay forwards; answer through `port.send`. */
   onRequest: (port: ScriptedPort, request: Extract<RelayToBackground, { t: 'request' }>) => void;
   modeQueries: number;
+  /** What the background says of a fallback request's browser access (default: no answer). */
+  browserHid?: 'none' | 'some' | 'unknown';
+  /** Mode queries made for a request (`forRequest`), as opposed to the relay's early one. */
+  requestQueries: number;
 }
 
 /** Everything the relay sent to the background, over all the ports it opened. */
@@ -95,10 +99,15 @@ export function setUp(win: PageWindow, mode: BridgeMode, options: PageBridgeOpti
     ports: [],
     onRequest: () => {},
     modeQueries: 0,
+    requestQueries: 0,
   };
   const runtime: RelayRuntime = {
-    sendMessage: async () => {
+    sendMessage: async (message) => {
       harness.modeQueries++;
+      if ((message as { forRequest?: boolean }).forRequest) {
+        harness.requestQueries++;
+        return harness.browserHid ? { mode, browserHid: harness.browserHid } : { mode };
+      }
       return { mode };
     },
     connect: (): RuntimePortLike => {

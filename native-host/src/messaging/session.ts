@@ -1,6 +1,7 @@
 // The request router: validates messages, runs one key operation at a time, relays PIN and touch
 // events for the pending request, cancels on request.
 import {
+  type BrowserAccessResult,
   type DeviceInfo,
   HOST_REQUEST_TYPES,
   type HostError,
@@ -13,6 +14,7 @@ import * as v from 'valibot';
 import type { CeremonyContext } from '../ceremony/context.js';
 import type { openKey as OpenKeyFn } from '../ceremony/device.js';
 import type { AbortReason } from '../ceremony/errors.js';
+import { classifyKeys, type DeviceAccess, systemDeviceAccess } from '../transport/browser-reach.js';
 import type { Transport } from '../transport/types.js';
 import { type Logger, silentLogger } from './log.js';
 
@@ -28,6 +30,8 @@ export interface SessionOptions {
    * that one to wind down before it is refused as concurrent (default 3 s).
    */
   cancelledWaitMs?: number;
+  /** Device-node permissions for `browser-access` (default: the operating system's answer). */
+  deviceAccess?: DeviceAccess;
 }
 
 interface Pending {
@@ -41,7 +45,13 @@ interface Pending {
   markSettled(): void;
 }
 
-type KeyRequest = Extract<HostRequest, { type: 'devices' | 'webauthn.create' | 'webauthn.get' }>;
+type KeyRequest = Extract<
+  HostRequest,
+  { type: 'devices' | 'browser-access' | 'webauthn.create' | 'webauthn.get' }
+>;
+
+/** Requests that only list keys (they bind the same UDP port a ceremony uses, so they queue the same way). */
+const isListing = (req: KeyRequest): boolean => req.type === 'devices' || req.type === 'browser-access';
 
 /** A request that arrived while the pending one was being cancelled: it runs once that one is done. */
 interface Waiter {
@@ -173,19 +183,17 @@ export class HostSession {
         return;
       }
       case 'devices':
+      case 'browser-access':
       case 'webauthn.create':
       case 'webauthn.get':
+        // One operation on the keys at a time: listing binds the same UDP port a ceremony uses.
         this.admit(req);
         return;
     }
   }
 
   private refuse(req: KeyRequest, message: string): void {
-    this.fail(
-      req.id,
-      { name: req.type === 'devices' ? 'DeviceError' : 'NotAllowedError', message },
-      req.type,
-    );
+    this.fail(req.id, { name: isListing(req) ? 'DeviceError' : 'NotAllowedError', message }, req.type);
   }
 
   /**
@@ -240,7 +248,7 @@ export class HostSession {
 
   private start(req: KeyRequest): void {
     const timeoutMs =
-      req.type === 'devices'
+      req.type === 'devices' || req.type === 'browser-access'
         ? 15_000
         : Math.min(
             MAX_TIMEOUT,
@@ -266,9 +274,11 @@ export class HostSession {
       (c): Promise<unknown> =>
         req.type === 'devices'
           ? this.devices(c.openKey, pending.abort.signal)
-          : req.type === 'webauthn.create'
-            ? c.createCredential(req, ctx)
-            : c.getAssertion(req, ctx),
+          : req.type === 'browser-access'
+            ? this.browserAccess()
+            : req.type === 'webauthn.create'
+              ? c.createCredential(req, ctx)
+              : c.getAssertion(req, ctx),
     );
     void work
       .then(
@@ -328,6 +338,12 @@ export class HostSession {
         return waitForPin();
       },
     };
+  }
+
+  /** The keys this host reaches and whether the browser could reach each itself (nothing is opened). */
+  private async browserAccess(): Promise<BrowserAccessResult> {
+    const devices = await this.options.transport.list();
+    return { keys: classifyKeys(devices, this.options.deviceAccess ?? systemDeviceAccess) };
   }
 
   private async devices(openKey: typeof OpenKeyFn, signal: AbortSignal): Promise<DeviceInfo[]> {

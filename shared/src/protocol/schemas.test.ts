@@ -14,6 +14,7 @@ describe('protocol v1 schemas', () => {
     for (const req of [
       { id: '1', type: 'hello' },
       { id: '2', type: 'devices' },
+      { id: '2', type: 'browser-access' },
       { id: '3', type: 'webauthn.create', origin: 'https://a.example.com', options: createOptions },
       {
         id: '4',

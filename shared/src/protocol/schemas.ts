@@ -13,6 +13,11 @@ const origin = v.pipe(v.string(), v.minLength(1), v.maxLength(2048));
 
 export const HelloRequestSchema = v.object({ id, type: v.literal('hello') });
 export const DevicesRequestSchema = v.object({ id, type: v.literal('devices') });
+/**
+ * Which security keys the host reaches, and whether the browser could reach each itself: the input of
+ * the bridge's `fallback` trigger "no HID access". Enumerates only; no key is opened for it.
+ */
+export const BrowserAccessRequestSchema = v.object({ id, type: v.literal('browser-access') });
 export const CreateRequestSchema = v.object({
   id,
   type: v.literal('webauthn.create'),
@@ -39,6 +44,7 @@ export const CancelRequestSchema = v.object({ id, type: v.literal('cancel') });
 export const HostRequestSchema = v.variant('type', [
   HelloRequestSchema,
   DevicesRequestSchema,
+  BrowserAccessRequestSchema,
   CreateRequestSchema,
   GetRequestSchema,
   PinRequestSchema,
@@ -49,6 +55,7 @@ export type HostRequestType = HostRequest['type'];
 export const HOST_REQUEST_TYPES: readonly HostRequestType[] = [
   'hello',
   'devices',
+  'browser-access',
   'webauthn.create',
   'webauthn.get',
   'pin',
@@ -80,9 +87,22 @@ export const DeviceInfoSchema = v.object({
 });
 export type DeviceInfo = v.InferOutput<typeof DeviceInfoSchema>;
 
+/** One key the host reaches, and whether the browser has a path of its own to it. */
+export const KeyReachSchema = v.object({
+  transport: v.picklist(['usb', 'udp']),
+  product: v.string(),
+  browser: v.picklist(['reachable', 'unreachable']),
+  /** Why, in words for logs and `doctor` (no identifiers of the key). */
+  why: v.string(),
+});
+export type KeyReach = v.InferOutput<typeof KeyReachSchema>;
+export const BrowserAccessResultSchema = v.object({ keys: v.array(KeyReachSchema) });
+export type BrowserAccessResult = v.InferOutput<typeof BrowserAccessResultSchema>;
+
 export const HostResultSchemas = {
   hello: HelloResultSchema,
   devices: v.array(DeviceInfoSchema),
+  'browser-access': BrowserAccessResultSchema,
   'webauthn.create': RegistrationResponseJSONSchema,
   'webauthn.get': AuthenticationResponseJSONSchema,
 } as const;
