@@ -298,6 +298,95 @@ describe('native host over the UDP wire', () => {
     expect((await h.reply('c1')).ok).toBe(true);
   });
 
+  it('runs a request sent right after a cancel once the cancelled one has ended (create, then get)', async () => {
+    const { host: h, key: k } = await setup({ touch: 'manual' });
+    // The page aborts a registration that waits for a touch and starts another at once.
+    h.send({ id: 'c1', type: 'webauthn.create', origin: ORIGIN, options: createOptions().options });
+    await h.next((m) => m.id === 'c1' && m.event === 'touch');
+    const second = createOptions();
+    h.send({ id: 'c1', type: 'cancel' });
+    h.send({ id: 'c2', type: 'webauthn.create', origin: ORIGIN, options: second.options });
+    expect(errorOf(await h.reply('c1'))).toEqual({
+      name: 'AbortError',
+      message: 'the request was cancelled',
+    });
+    await h.next((m) => m.id === 'c2' && m.event === 'touch');
+    k.touch();
+    const created = await h.reply('c2');
+    expect(created.error).toBeUndefined();
+    const response = created.result as RegistrationResponseJSON;
+    const { verified, core } = await verifyRegistrationBoth(response, second.challenge, false);
+    expect(k.authenticator.credentialCount).toBe(1);
+    const reg = {
+      credential: verified.registrationInfo!.credential,
+      stored: { id: core.credentialId, publicKey: core.publicKey, signCount: core.signCount },
+    };
+
+    // The same for a sign-in.
+    const allow = { allowCredentials: [{ type: 'public-key', id: reg.credential.id }] };
+    h.send({ id: 'g1', type: 'webauthn.get', origin: ORIGIN, options: getOptions(allow).options });
+    await h.next((m) => m.id === 'g1' && m.event === 'touch');
+    const retry = getOptions(allow);
+    h.send({ id: 'g1', type: 'cancel' });
+    h.send({ id: 'g2', type: 'webauthn.get', origin: ORIGIN, options: retry.options });
+    expect(errorOf(await h.reply('g1')).name).toBe('AbortError');
+    await h.next((m) => m.id === 'g2' && m.event === 'touch');
+    k.touch();
+    const got = await h.reply('g2');
+    expect(got.error).toBeUndefined();
+    const signed = await verifyAuthenticationBoth(
+      got.result as AuthenticationResponseJSON,
+      retry.challenge,
+      RP_ID,
+      reg,
+      false,
+    );
+    expect(signed.authenticationInfo.newCounter).toBe(1);
+  });
+
+  it('answers NotAllowedError when a CTAP2 key cannot meet a required rk or UV, and serves "preferred"', async () => {
+    const { host: h, key: k } = await setup({ residentKeys: false, pinSupport: false });
+    // "preferred" on such a key: a non-discoverable credential without UV (credProps says so).
+    const reg = await register(h, 'c0', {
+      authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
+      extensions: { credProps: true },
+    });
+    expect(reg.response.clientExtensionResults).toEqual({ credProps: { rk: false } });
+    expect(reg.uv).toBe(false);
+    const allow = [{ type: 'public-key', id: reg.credential.id }];
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+      [
+        'webauthn.create',
+        createOptions({ authenticatorSelection: { residentKey: 'required' } }).options,
+        /cannot store discoverable credentials/,
+      ],
+      [
+        'webauthn.create',
+        createOptions({ authenticatorSelection: { requireResidentKey: true } }).options,
+        /cannot store discoverable credentials/,
+      ],
+      [
+        'webauthn.create',
+        createOptions({ authenticatorSelection: { userVerification: 'required' } }).options,
+        /cannot verify the user/,
+      ],
+      [
+        'webauthn.get',
+        getOptions({ userVerification: 'required', allowCredentials: allow }).options,
+        /cannot verify the user/,
+      ],
+    ];
+    for (const [i, [type, options, message]] of cases.entries()) {
+      h.send({ id: `r${i}`, type, origin: ORIGIN, options });
+      const error = errorOf(await h.reply(`r${i}`));
+      expect(error.name, `${type} case ${i}`).toBe('NotAllowedError');
+      expect(error.message).toMatch(message);
+    }
+    expect(k.authenticator.credentialCount).toBe(1);
+    // And the credential it did make still signs in without UV.
+    await authenticate(h, 'g1', reg, { userVerification: 'preferred' });
+  });
+
   it('reports a key that goes silent mid-request as DeviceError', async () => {
     const { host: h, key: k } = await setup({ touch: 'manual' });
     h.send({ id: 'c1', type: 'webauthn.create', origin: ORIGIN, options: createOptions().options });

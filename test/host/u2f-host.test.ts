@@ -218,6 +218,11 @@ describe('native host with a U2F-only key (CTAP1 fallback)', () => {
       ],
       [
         'webauthn.create',
+        createOptions({ authenticatorSelection: { requireResidentKey: true } }).options,
+        'NotAllowedError',
+      ],
+      [
+        'webauthn.create',
         createOptions({ pubKeyCredParams: [{ type: 'public-key', alg: -8 }] }).options,
         'NotSupportedError',
       ],
@@ -267,6 +272,26 @@ describe('native host with a U2F-only key (CTAP1 fallback)', () => {
     expect(k.authenticator.credentialCount).toBe(0);
     h.send({ id: 'h', type: 'hello' });
     expect((await h.reply('h')).ok).toBe(true);
+  });
+
+  it('runs a registration sent right after a cancelled one (touch pending) once that one has ended', async () => {
+    const { host: h, key: k } = await setup({ touch: 'manual' });
+    h.send({ id: 'c1', type: 'webauthn.create', origin: ORIGIN, options: createOptions().options });
+    await h.next((m) => m.id === 'c1' && m.event === 'touch');
+    const second = createOptions();
+    h.send({ id: 'c1', type: 'cancel' });
+    h.send({ id: 'c2', type: 'webauthn.create', origin: ORIGIN, options: second.options });
+    expect(errorOf(await h.reply('c1')).name).toBe('AbortError');
+    await h.next((m) => m.id === 'c2' && m.event === 'touch');
+    k.touch();
+    const reply = await h.reply('c2');
+    expect(reply.error).toBeUndefined();
+    const { core } = await verifyRegistrationBoth(
+      reply.result as RegistrationResponseJSON,
+      second.challenge,
+      false,
+    );
+    expect(core.fmt).toBe('fido-u2f');
   });
 
   it('signs with a credential registered under an AppID (appid extension → clientExtensionResults.appid)', async () => {

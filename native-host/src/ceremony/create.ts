@@ -17,7 +17,7 @@ import {
   spkiFromCose,
 } from './context.js';
 import { waitForKey } from './device.js';
-import { CeremonyError } from './errors.js';
+import { CeremonyError, keyCannotMeet } from './errors.js';
 import { obtainPinToken, PERMISSION, pinUvAuth, withPinRetry } from './pin.js';
 import { u2fMakeCredential } from './u2f.js';
 
@@ -56,13 +56,13 @@ export async function createCredential(
     const sel = options.authenticatorSelection ?? {};
     const rkWanted = sel.residentKey ?? (sel.requireResidentKey ? 'required' : 'discouraged');
     if (rkWanted === 'required' && info.options.rk !== true) {
-      throw new CeremonyError('ConstraintError', 'the security key cannot store discoverable credentials');
+      throw keyCannotMeet('the security key cannot store discoverable credentials');
     }
     const rk = rkWanted === 'required' || (rkWanted === 'preferred' && info.options.rk === true);
     const uvReq = sel.userVerification ?? 'preferred';
     const pinState = info.options.clientPin;
     if (uvReq === 'required' && pinState === undefined && info.options.uv !== true) {
-      throw new CeremonyError('ConstraintError', 'the security key cannot verify the user (no PIN support)');
+      throw keyCannotMeet('the security key cannot verify the user (no PIN support)');
     }
     const needPin =
       (uvReq === 'required' && pinState !== undefined) ||

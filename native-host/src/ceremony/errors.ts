@@ -5,7 +5,7 @@ import { WebAuthnError } from '@shared/webauthn/client.js';
 import { Ctap1Error } from '../ctap1/apdu.js';
 import { CtapResponseError } from '../ctap2/commands.js';
 import { PinProtocolError } from '../ctap2/pin-protocol.js';
-import { CtapError, domExceptionNameForStatus } from '../ctap2/status.js';
+import { CTAP2_STATUS, CtapError, domExceptionNameForStatus } from '../ctap2/status.js';
 import { CtapHidAbortError } from '../ctaphid/device.js';
 import { CtapHidError } from '../ctaphid/frames.js';
 import { TransportError } from '../transport/types.js';
@@ -21,6 +21,18 @@ export class CeremonyError extends Error {
   }
 }
 
+/**
+ * The key cannot meet a `required` residentKey or userVerification. One rule for the CTAP2 and the U2F
+ * path: NotAllowedError. WebAuthn L3's client algorithms (§5.1.3 create, §5.1.4 get) skip an
+ * authenticator that cannot do what is required instead of passing on the ConstraintError the
+ * authenticator operations return (§6.3.2, §6.3.3), so the ceremony ends in NotAllowedError — what the
+ * web-platform tests expect of browsers (webauthn/createcredential-resident-key: U2F and CTAP2 keys
+ * without rk reject residentKey "required" with NotAllowedError).
+ */
+export function keyCannotMeet(message: string): CeremonyError {
+  return new CeremonyError('NotAllowedError', message);
+}
+
 /** Why the ceremony's signal was aborted. */
 export type AbortReason = 'cancel' | 'timeout';
 
@@ -30,7 +42,16 @@ export function toHostError(err: unknown, abortReason?: AbortReason): HostError 
   if (err instanceof CeremonyError) return { name: err.errorName, message: err.message };
   if (err instanceof DOMException && err.name === 'SecurityError')
     return { name: 'SecurityError', message: err.message };
-  if (err instanceof CtapError) return { name: domExceptionNameForStatus(err.status), message: err.message };
+  if (err instanceof CtapError) {
+    // The key itself refusing an option (rk) it cannot do: the same rule as keyCannotMeet.
+    if (err.status === CTAP2_STATUS.UNSUPPORTED_OPTION) {
+      return {
+        name: 'NotAllowedError',
+        message: `the security key cannot meet the request (${err.message})`,
+      };
+    }
+    return { name: domExceptionNameForStatus(err.status), message: err.message };
+  }
   if (err instanceof CtapHidAbortError) return { name: 'AbortError', message: 'the request was cancelled' };
   if (err instanceof CtapHidError) {
     return {

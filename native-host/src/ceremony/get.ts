@@ -6,7 +6,7 @@ import type {
 import { toBase64Url, validateRpId } from '@shared/webauthn/client.js';
 import { type CeremonyContext, callOptions, clientData, descriptors, fitList, sha256 } from './context.js';
 import { waitForKey } from './device.js';
-import { CeremonyError } from './errors.js';
+import { CeremonyError, keyCannotMeet } from './errors.js';
 import { obtainPinToken, PERMISSION, pinUvAuth, withPinRetry } from './pin.js';
 import { chooseRpIdForAppId, u2fGetAssertion, validateAppId } from './u2f.js';
 
@@ -51,7 +51,7 @@ export async function getAssertion(
     const uvReq = options.userVerification ?? 'preferred';
     const pinState = info.options.clientPin;
     if (uvReq === 'required' && pinState === undefined && info.options.uv !== true) {
-      throw new CeremonyError('ConstraintError', 'the security key cannot verify the user (no PIN support)');
+      throw keyCannotMeet('the security key cannot verify the user (no PIN support)');
     }
     const needPin =
       (uvReq === 'required' && pinState !== undefined) || (uvReq === 'preferred' && pinState === true);

@@ -15,7 +15,7 @@ import { CTAP2_STATUS, CtapError } from '../ctap2/status.js';
 import type { CallOptions } from '../ctaphid/device.js';
 import { type CeremonyContext, sha256 } from './context.js';
 import { type OpenKey, u2fTouch } from './device.js';
-import { CeremonyError } from './errors.js';
+import { CeremonyError, keyCannotMeet } from './errors.js';
 
 const TLD = { allowPrivateDomains: true } as const;
 
@@ -55,10 +55,10 @@ export async function u2fMakeCredential(
   const sel = options.authenticatorSelection ?? {};
   const rkWanted = sel.residentKey ?? (sel.requireResidentKey ? 'required' : 'discouraged');
   if (rkWanted === 'required') {
-    throw new CeremonyError('NotAllowedError', 'a U2F security key cannot store discoverable credentials');
+    throw keyCannotMeet('a U2F security key cannot store discoverable credentials');
   }
   if (sel.userVerification === 'required') {
-    throw new CeremonyError('NotAllowedError', 'a U2F security key cannot verify the user (no PIN)');
+    throw keyCannotMeet('a U2F security key cannot verify the user (no PIN)');
   }
   const appParam = sha256(new TextEncoder().encode(rpId));
   const call = { signal: ctx.signal };
@@ -172,7 +172,7 @@ export async function u2fGetAssertion(
     );
   }
   if (options.userVerification === 'required') {
-    throw new CeremonyError('NotAllowedError', 'a U2F security key cannot verify the user (no PIN)');
+    throw keyCannotMeet('a U2F security key cannot verify the user (no PIN)');
   }
   const rpIdHash = sha256(new TextEncoder().encode(rpId));
   const call = { signal: ctx.signal };

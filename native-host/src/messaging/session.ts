@@ -6,6 +6,7 @@ import {
   HOST_REQUEST_TYPES,
   type HostError,
   type HostMessage,
+  type HostRequest,
   HostRequestSchema,
   PROTOCOL_VERSION,
 } from '@shared/protocol/index.js';
@@ -24,6 +25,11 @@ export interface SessionOptions {
   log?: Logger;
   /** Upper bound on a ceremony when the options give no timeout (default 120 s). */
   defaultTimeoutMs?: number;
+  /**
+   * How long a request that arrives while the pending one is already cancelled (or timed out) waits for
+   * that one to wind down before it is refused as concurrent (default 3 s).
+   */
+  cancelledWaitMs?: number;
   /** Device-node permissions for `browser-access` (default: the operating system's answer). */
   deviceAccess?: DeviceAccess;
 }
@@ -34,11 +40,31 @@ interface Pending {
   abort: AbortController;
   reason?: AbortReason;
   pinWaiter?: { resolve(pin: string): void; reject(err: Error): void };
+  /** Resolves once the ceremony has settled, its reply has gone out and `pending` is free again. */
+  settled: Promise<void>;
+  markSettled(): void;
+}
+
+type KeyRequest = Extract<
+  HostRequest,
+  { type: 'devices' | 'browser-access' | 'webauthn.create' | 'webauthn.get' }
+>;
+
+/** Requests that only list keys (they bind the same UDP port a ceremony uses, so they queue the same way). */
+const isListing = (req: KeyRequest): boolean => req.type === 'devices' || req.type === 'browser-access';
+
+/** A request that arrived while the pending one was being cancelled: it runs once that one is done. */
+interface Waiter {
+  id: string;
+  type: KeyRequest['type'];
+  /** Ends the wait early (cancel, shutdown); the waiter then answers AbortError. */
+  cancel(): void;
 }
 
 class PinWaitAborted extends Error {}
 
 const MIN_TIMEOUT = 1_000;
+const CANCELLED_WAIT_MS = 3_000;
 const MAX_TIMEOUT = 600_000;
 
 function idOf(raw: unknown): string {
@@ -63,6 +89,7 @@ type CeremonyModule = typeof import('../ceremony/index.js');
 
 export class HostSession {
   private pending: Pending | null = null;
+  private waiter: Waiter | null = null;
   private readonly log: Logger;
   private ceremonyModule: Promise<CeremonyModule> | null = null;
 
@@ -82,9 +109,9 @@ export class HostSession {
     return this.ceremonyModule;
   }
 
-  /** Whether a key operation is running. */
+  /** Whether a key operation is running (or waits for a cancelled one to end). */
   get busy(): boolean {
-    return this.pending !== null;
+    return this.pending !== null || this.waiter !== null;
   }
 
   private reply(id: string, result: unknown): void {
@@ -103,6 +130,7 @@ export class HostSession {
   /** Ends everything: the pending request is cancelled (stdin closed, the browser went away). */
   shutdown(): void {
     if (this.pending) this.abortPending(this.pending, 'cancel');
+    this.waiter?.cancel();
   }
 
   private abortPending(p: Pending, reason: AbortReason): void {
@@ -150,62 +178,138 @@ export class HostSession {
       case 'cancel': {
         const p = this.pending;
         if (p && p.id === req.id) this.abortPending(p, 'cancel');
+        else if (this.waiter?.id === req.id) this.waiter.cancel();
         else this.log({ id: req.id, type: 'cancel', outcome: 'ignored: nothing pending' });
         return;
       }
       case 'devices':
       case 'browser-access':
       case 'webauthn.create':
-      case 'webauthn.get': {
+      case 'webauthn.get':
         // One operation on the keys at a time: listing binds the same UDP port a ceremony uses.
-        const listing = req.type === 'devices' || req.type === 'browser-access';
-        if (this.pending) {
-          const what =
-            this.pending.id === req.id
-              ? `request "${req.id}" is already pending`
-              : 'another security key request is in progress';
-          this.fail(req.id, { name: listing ? 'DeviceError' : 'NotAllowedError', message: what }, req.type);
-          return;
-        }
-        const timeoutMs = listing
-          ? 15_000
-          : Math.min(
-              MAX_TIMEOUT,
-              Math.max(MIN_TIMEOUT, req.options.timeout ?? this.options.defaultTimeoutMs ?? 120_000),
-            );
-        const pending: Pending = { id: req.id, type: req.type, abort: new AbortController() };
-        this.pending = pending;
-        const timer = setTimeout(() => this.abortPending(pending, 'timeout'), timeoutMs);
-        const started = Date.now();
-        const ctx = this.context(pending);
-        const ceremony = this.ceremony();
-        const work: Promise<unknown> = ceremony.then(
-          (c): Promise<unknown> =>
-            req.type === 'devices'
-              ? this.devices(c.openKey, pending.abort.signal)
-              : req.type === 'browser-access'
-                ? this.browserAccess()
-                : req.type === 'webauthn.create'
-                  ? c.createCredential(req, ctx)
-                  : c.getAssertion(req, ctx),
-        );
-        void work
-          .then(
-            (result) => {
-              this.log({ id: req.id, type: req.type, outcome: 'ok', ms: Date.now() - started });
-              this.reply(req.id, result);
-            },
-            async (err: unknown) => {
-              const { toHostError } = await ceremony;
-              this.fail(req.id, toHostError(err, pending.reason), req.type);
-            },
-          )
-          .finally(() => {
-            clearTimeout(timer);
-            if (this.pending === pending) this.pending = null;
-          });
+        this.admit(req);
         return;
-      }
+    }
+  }
+
+  private refuse(req: KeyRequest, message: string): void {
+    this.fail(req.id, { name: isListing(req) ? 'DeviceError' : 'NotAllowedError', message }, req.type);
+  }
+
+  /**
+   * Runs a key request now, or refuses it while another is pending — except when the pending one is
+   * already cancelled or timed out (the page aborted and retried at once): then one request may wait,
+   * at most `cancelledWaitMs`, for the old one to wind down (CTAPHID_CANCEL and the key's answer).
+   */
+  private admit(req: KeyRequest): void {
+    const p = this.pending;
+    if (!p) {
+      this.start(req);
+      return;
+    }
+    if (p.id === req.id || this.waiter?.id === req.id) {
+      this.refuse(req, `request "${req.id}" is already pending`);
+      return;
+    }
+    if (!p.abort.signal.aborted || this.waiter) {
+      this.refuse(req, 'another security key request is in progress');
+      return;
+    }
+    let cancelled = false;
+    let endWait = (): void => undefined;
+    const waiter: Waiter = {
+      id: req.id,
+      type: req.type,
+      cancel: () => {
+        cancelled = true;
+        // Free the slot at once: a retry right after this cancel may wait in its turn.
+        if (this.waiter === waiter) this.waiter = null;
+        endWait();
+      },
+    };
+    this.waiter = waiter;
+    this.log({ id: req.id, type: req.type, outcome: 'waiting for the cancelled request to end' });
+    const waitEnded = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.options.cancelledWaitMs ?? CANCELLED_WAIT_MS);
+      endWait = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      void p.settled.then(endWait);
+    });
+    void waitEnded.then(() => {
+      if (this.waiter === waiter) this.waiter = null;
+      if (cancelled)
+        this.fail(req.id, { name: 'AbortError', message: 'the request was cancelled' }, req.type);
+      else if (this.pending) this.refuse(req, 'another security key request is in progress');
+      else this.start(req);
+    });
+  }
+
+  private start(req: KeyRequest): void {
+    const timeoutMs =
+      req.type === 'devices' || req.type === 'browser-access'
+        ? 15_000
+        : Math.min(
+            MAX_TIMEOUT,
+            Math.max(MIN_TIMEOUT, req.options.timeout ?? this.options.defaultTimeoutMs ?? 120_000),
+          );
+    let markSettled = (): void => undefined;
+    const settled = new Promise<void>((resolve) => {
+      markSettled = resolve;
+    });
+    const pending: Pending = {
+      id: req.id,
+      type: req.type,
+      abort: new AbortController(),
+      settled,
+      markSettled,
+    };
+    this.pending = pending;
+    const timer = setTimeout(() => this.abortPending(pending, 'timeout'), timeoutMs);
+    const started = Date.now();
+    const ctx = this.context(pending);
+    const ceremony = this.ceremony();
+    const work: Promise<unknown> = ceremony.then(
+      (c): Promise<unknown> =>
+        req.type === 'devices'
+          ? this.devices(c.openKey, pending.abort.signal)
+          : req.type === 'browser-access'
+            ? this.browserAccess()
+            : req.type === 'webauthn.create'
+              ? c.createCredential(req, ctx)
+              : c.getAssertion(req, ctx),
+    );
+    void work
+      .then(
+        (result) => {
+          this.log({ id: req.id, type: req.type, outcome: 'ok', ms: Date.now() - started });
+          this.reply(req.id, result);
+        },
+        async (err: unknown) => {
+          this.fail(req.id, await this.hostError(ceremony, err, pending.reason), req.type);
+        },
+      )
+      .finally(() => {
+        clearTimeout(timer);
+        if (this.pending === pending) this.pending = null;
+        pending.markSettled();
+      });
+  }
+
+  /** The HostError for a failed ceremony; when even the ceremony code could not be loaded, says so. */
+  private async hostError(
+    ceremony: Promise<CeremonyModule>,
+    err: unknown,
+    reason: AbortReason | undefined,
+  ): Promise<HostError> {
+    try {
+      return (await ceremony).toHostError(err, reason);
+    } catch {
+      return {
+        name: 'UnknownError',
+        message: `the host could not load its ceremony code: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
   }
 

@@ -56,6 +56,33 @@ describe('virtual authenticator statuses', () => {
     expect(await a.handle(req(0x08), ctx())).toEqual(new Uint8Array([S.NOT_ALLOWED]));
   });
 
+  it('can play a key without discoverable credentials or PIN support', async () => {
+    const a = new VirtualAuthenticator(new StateStore(), { residentKeys: false, pinSupport: false });
+    const info = await a.handle(req(0x04), ctx());
+    expect(info[0]).toBe(S.OK);
+    const map = decodeCtap(info.subarray(1)) as Map<number, unknown>;
+    const options = map.get(4) as Map<string, boolean>;
+    expect(options.get('rk')).toBe(false);
+    expect(options.has('clientPin')).toBe(false);
+    expect(map.get(6)).toEqual([]);
+    const rk = makeCredential([[7, new Map([['rk', true]])]]);
+    expect(await a.handle(req(0x01, rk), ctx())).toEqual(new Uint8Array([S.UNSUPPORTED_OPTION]));
+    expect(
+      await a.handle(
+        req(
+          0x06,
+          new Map([
+            [1, 1],
+            [2, 1],
+          ]),
+        ),
+        ctx(),
+      ),
+    ).toEqual(new Uint8Array([S.INVALID_COMMAND]));
+    expect((await a.handle(req(0x01, makeCredential()), ctx()))[0]).toBe(S.OK);
+    expect(a.credentialCount).toBe(1);
+  });
+
   it('reports a cancelled or timed-out touch', async () => {
     const a = new VirtualAuthenticator(new StateStore());
     expect(await a.handle(req(0x01, makeCredential()), ctx('cancelled'))).toEqual(

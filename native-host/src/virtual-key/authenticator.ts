@@ -38,6 +38,10 @@ export interface AuthenticatorOptions {
   ctapVersion?: '2.0' | '2.1';
   /** PIN protocols offered, newest first (default [2, 1]). */
   pinProtocols?: number[];
+  /** false: a key that cannot store discoverable credentials (GetInfo rk false; rk=true → UNSUPPORTED_OPTION). */
+  residentKeys?: boolean;
+  /** false: a key without PIN support (no clientPin option, no PIN protocols, clientPIN → INVALID_COMMAND). */
+  pinSupport?: boolean;
 }
 
 class Fail extends Error {
@@ -167,13 +171,17 @@ export class VirtualAuthenticator {
   private next: NextAssertionState | null = null;
   private readonly version: '2.0' | '2.1';
   private readonly pinProtocols: number[];
+  private readonly residentKeys: boolean;
+  private readonly pinSupport: boolean;
 
   constructor(
     private readonly store: StateStore,
     options: AuthenticatorOptions = {},
   ) {
     this.version = options.ctapVersion ?? '2.1';
-    this.pinProtocols = options.pinProtocols ?? [2, 1];
+    this.residentKeys = options.residentKeys ?? true;
+    this.pinSupport = options.pinSupport ?? true;
+    this.pinProtocols = this.pinSupport ? (options.pinProtocols ?? [2, 1]) : [];
   }
 
   /** Forgets power-up state: PIN_AUTH_BLOCKED lifts, tokens and key agreement keys are renewed. */
@@ -232,6 +240,7 @@ export class VirtualAuthenticator {
           result = this.getNextAssertion();
           break;
         case CTAP2_CMD.CLIENT_PIN:
+          if (!this.pinSupport) fail(S.INVALID_COMMAND);
           result = this.clientPin(params);
           break;
         case CTAP2_CMD.RESET:
@@ -256,11 +265,11 @@ export class VirtualAuthenticator {
 
   getInfo(): Map<unknown, unknown> {
     const opts = new Map<string, boolean>([
-      ['rk', true],
+      ['rk', this.residentKeys],
       ['up', true],
       ['plat', false],
-      ['clientPin', this.pinSet],
     ]);
+    if (this.pinSupport) opts.set('clientPin', this.pinSet);
     if (this.version === '2.1') {
       opts.set('pinUvAuthToken', true);
       opts.set('makeCredUvNotRqd', true);
@@ -360,6 +369,7 @@ export class VirtualAuthenticator {
     if (opts.up === false) fail(S.INVALID_OPTION);
     if (opts.uv === true) fail(S.INVALID_OPTION);
     const rk = opts.rk === true;
+    if (rk && !this.residentKeys) fail(S.UNSUPPORTED_OPTION);
 
     const uv = this.checkPinUvAuth(params, 8, 9, clientDataHash, PERMISSION.MC, rpId);
     if (!uv && this.pinSet && (rk || this.version === '2.0')) fail(S.PUAT_REQUIRED);

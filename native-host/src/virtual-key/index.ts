@@ -57,6 +57,10 @@ export interface VirtualKeyOptions {
   /** A U2F wait for touch ends when the host stops polling for this long (default 1 s). */
   u2fPollLapseMs?: number;
   pinProtocols?: number[];
+  /** false: the CTAP2 key cannot store discoverable credentials (default true). */
+  residentKeys?: boolean;
+  /** false: the CTAP2 key has no PIN support at all, so it cannot verify the user (default true). */
+  pinSupport?: boolean;
   /** Told when a request starts or stops waiting for a touch (the CLI prints a prompt). */
   onTouchWait?: (waiting: boolean) => void;
 }
@@ -89,6 +93,8 @@ export async function startVirtualKey(options: VirtualKeyOptions = {}): Promise<
   const authenticator = new VirtualAuthenticator(store, {
     ...(options.ctapVersion && options.ctapVersion !== 'u2f' ? { ctapVersion: options.ctapVersion } : {}),
     ...(options.pinProtocols ? { pinProtocols: options.pinProtocols } : {}),
+    ...(options.residentKeys !== undefined ? { residentKeys: options.residentKeys } : {}),
+    ...(options.pinSupport !== undefined ? { pinSupport: options.pinSupport } : {}),
   });
   if (options.pin !== undefined && !authenticator.pinSet) authenticator.presetPin(options.pin);
 
