@@ -8,6 +8,7 @@ import { addCdpAuthenticator } from '../test/support/cdp-authenticator';
 // - the same warm `get` on a `fallback` site whose key only the host reaches (the "no HID access"
 //   trigger: one more question per request);
 // - Chromium's own CDP virtual authenticator for the same `get`, for context;
+// - Firefox ESR without WebAuthn, the bridge providing it: first and warm gets;
 // - plumbing only: a request refused at once through the bridge vs through chrome.webAuthenticationProxy.
 
 import { randomBytes } from 'node:crypto';
@@ -21,6 +22,7 @@ import { startVirtualKey, type VirtualKey } from '../native-host/src/virtual-key
 import { ensureHostBuilt, startHost } from '../test/host/host-process.js';
 import { setBridgeSites, transportEnv } from '../test/support/bridge.js';
 import { CHROMIUM_ARGS, launchChromium } from '../test/support/chromium.js';
+import { launchFirefox } from '../test/support/firefox.js';
 import { CHROMIUM_PATH } from '../test/support/paths.js';
 import { freeTcpPort, freeUdpPort } from '../test/support/ports.js';
 
@@ -201,6 +203,48 @@ p.attach();`,
   return times;
 }
 
+/**
+ * Firefox ESR without WebAuthn (`security.webauth.webauthn` false), bridge `fallback` for localhost:
+ * the bridge provides WebAuthn, so every get goes through it. First get after the settings are in, then
+ * warm gets.
+ */
+async function firefoxGets(
+  key: VirtualKey,
+  origin: string,
+  credentialId: string,
+): Promise<{ first: number; warm: number[] }> {
+  const firefox = await launchFirefox({
+    env: transportEnv(key),
+    prefs: { 'security.webauth.webauthn': false },
+  });
+  try {
+    const options = await firefox.openExtensionPage('options.html');
+    await options.evaluate(async () => {
+      const ext = (
+        globalThis as unknown as {
+          browser: { storage: { local: { set(items: Record<string, unknown>): Promise<void> } } };
+        }
+      ).browser;
+      await ext.storage.local.set({
+        'settings.user': { bridgeSites: [{ match: 'localhost', mode: 'fallback' }] },
+      });
+    });
+    await options.close();
+    await new Promise((r) => setTimeout(r, 1000)); // the provide script is re-registered
+    const page = await firefox.browser.newPage();
+    await page.goto(`${origin}/`);
+    const first = await timedGet(page, 'localhost', credentialId);
+    const warm: number[] = [];
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const ms = await timedGet(page, 'localhost', credentialId);
+      if (i >= WARMUP) warm.push(ms);
+    }
+    return { first, warm };
+  } finally {
+    await firefox.close();
+  }
+}
+
 async function main(): Promise<void> {
   ensureHostBuilt();
   const site = await blankSite();
@@ -210,6 +254,9 @@ async function main(): Promise<void> {
   const directCredential = await registerDirect(directKey, origin, 'localhost');
   const key = await newKey();
   const credentialId = await registerDirect(key, origin, 'localhost');
+  // A fallback site on its own host name (an RP ID of its own: `localhost` is not a registrable suffix).
+  const fallbackOrigin = `http://fallback.localhost:${site.port}`;
+  const fallbackCredential = await registerDirect(key, fallbackOrigin, 'fallback.localhost');
   const directHost = await openDirect(directKey, origin, 'localhost', directCredential);
   const direct: number[] = [];
 
@@ -221,33 +268,31 @@ async function main(): Promise<void> {
   const plumbing: number[] = [];
   const fallback: number[] = [];
   try {
-    await setBridgeSites(chromium, [{ match: 'localhost', mode: 'always' }]);
+    // Mode fallback on fallback.localhost, a browser with WebAuthn: the key is on UDP (no HID path for
+    // the browser), so the "no HID access" trigger sends each request to the bridge.
+    await setBridgeSites(chromium, [
+      { match: 'localhost', mode: 'always' },
+      { match: 'fallback.localhost', mode: 'fallback' },
+    ]);
     const page = await chromium.browser.newPage();
     await page.goto(`${origin}/`);
     first = await timedGet(page, 'localhost', credentialId);
-    // Interleaved, so both see the same machine load.
+    const fallbackPage = await chromium.browser.newPage();
+    await fallbackPage.goto(`${fallbackOrigin}/`);
+    // Interleaved, so all three see the same machine load.
     for (let i = 0; i < WARMUP + RUNS; i++) {
       const d = await directHost.get();
       const b = await timedGet(page, 'localhost', credentialId);
+      const f = await timedGet(fallbackPage, 'fallback.localhost', fallbackCredential);
       if (i >= WARMUP) {
         direct.push(d);
         bridge.push(b);
+        fallback.push(f);
       }
     }
+    await fallbackPage.close();
     await directHost.close();
     await directKey.close();
-
-    // Mode fallback on a browser with WebAuthn: the key is on UDP (no HID path for the browser), so the
-    // "no HID access" trigger sends each request to the bridge; the cost is the per-request question.
-    await setBridgeSites(chromium, [{ match: 'localhost', mode: 'fallback' }]);
-    const fallbackPage = await chromium.browser.newPage();
-    await fallbackPage.goto(`${origin}/`);
-    for (let i = 0; i < WARMUP + RUNS; i++) {
-      const ms = await timedGet(fallbackPage, 'localhost', credentialId);
-      if (i >= WARMUP) fallback.push(ms);
-    }
-    await fallbackPage.close();
-    await setBridgeSites(chromium, [{ match: 'localhost', mode: 'always' }]);
 
     // The bridge's own plumbing: a request the background refuses (foreign RP ID), the host never asked.
     for (let i = 0; i < WARMUP + RUNS; i++) {
@@ -293,6 +338,11 @@ async function main(): Promise<void> {
     firstAfterRead = await timedGet(page, 'localhost', credentialId);
   } finally {
     await second.close();
+  }
+  let firefox: { first: number; warm: number[] };
+  try {
+    firefox = await firefoxGets(key, origin, credentialId);
+  } finally {
     await key.close();
     await site.close();
   }
@@ -318,6 +368,10 @@ async function main(): Promise<void> {
   );
   console.log(
     `first get 1 s after the page loaded (host pre-started on load of a bridged site): ${fmt(firstAfterRead)} ms`,
+  );
+  console.log(
+    `Firefox ESR without WebAuthn, bridge providing it (fallback): first get ${fmt(firefox.first)} ms (host started on page load), ` +
+      `warm median ${fmt(median(firefox.warm))} ms, p90 ${fmt(p90(firefox.warm))} ms; Firefox/Chromium bridge ${fmt(median(firefox.warm) / bMed)}x`,
   );
   console.log(
     `plumbing only (request refused at once): bridge page→MAIN→relay→background→page median ${fmt(median(plumbing))} ms; ` +
