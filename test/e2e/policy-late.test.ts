@@ -2,7 +2,8 @@
  * Managed policy arriving after the vault exists, for real: the vault is made with a password that
  * meets the defaults; only then is `/etc/chromium/policies/managed/*.json` written. Chromium notices
  * the file, fills storage.managed, and the extension (storage.onChanged 'managed') drops its cached
- * settings, re-plans auto-lock from the last use under the policy's shorter time, and at the next
+ * settings, re-plans auto-lock from the last use under the policy's shorter time (locking at once when
+ * already idle longer), and at the next
  * unlock asks for a new password that meets the policy before showing codes. Needs root (CI runs as
  * root); the file is removed afterwards. Only the vault engineer runs the policy tests.
  */
@@ -167,4 +168,30 @@ describe.skipIf(!canWrite)('managed policy that arrives after the vault exists (
       accounts: 1,
     });
   });
+
+  it('a policy that lowers auto-lock below the time already idle locks at once', async () => {
+    // Unlocked by the previous test (its last use); idle for more than a minute now. Status checks
+    // are not uses.
+    await new Promise((r) => setTimeout(r, 65_000));
+    expect((await callFromPage(options, { type: 'vault.status' })).state).toBe('unlocked');
+    const pending = await autoLockAlarm(options); // the 2-minute alarm, still ahead
+    expect(pending).toBeDefined();
+    writeFileSync(
+      POLICY_FILE,
+      JSON.stringify({
+        '3rdparty': { extensions: { [EXTENSION_IDS.chromium]: { ...POLICY, autoLockMinutes: 1 } } },
+      }),
+    );
+    let state = 'unlocked';
+    for (let i = 0; i < 300 && state === 'unlocked'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = (await callFromPage(options, { type: 'vault.status' })).state;
+    }
+    const observedAt = Date.now();
+    expect(state).toBe('locked');
+    expect((await callFromPage(options, { type: 'settings.get' })).values.autoLockMinutes).toBe(1);
+    // Locked by the policy change, not by the old alarm (which had not come yet).
+    expect(observedAt).toBeLessThan(pending!);
+    expect(await autoLockAlarm(options)).toBeUndefined();
+  }, 120_000);
 });
