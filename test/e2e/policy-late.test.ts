@@ -3,9 +3,9 @@
  * meets the defaults; only then is `/etc/chromium/policies/managed/*.json` written. Chromium notices
  * the file, fills storage.managed, and the extension (storage.onChanged 'managed') drops its cached
  * settings, re-plans auto-lock from the last use under the policy's shorter time (locking at once when
- * already idle longer), and at the next
- * unlock asks for a new password that meets the policy before showing codes. Needs root (CI runs as
- * root); the file is removed afterwards. Only the vault engineer runs the policy tests.
+ * already idle longer), and at the next unlock asks for a new password that meets the policy before
+ * showing codes. Needs root (CI runs as root); the file is removed afterwards. Only the vault
+ * engineer runs the policy tests.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createGuardrails, generate } from 'otplib';
