@@ -280,6 +280,11 @@ function DamagedView(p: {
     try {
       p.onDone(await sendVault({ type: 'vault.restorePrevious', password: pw }));
     } catch (err) {
+      // Restored, but the password rules changed: unlocking (with a new password) comes next.
+      if ((err as { code?: string }).code === 'password-change-required') {
+        p.onDone(await sendVault({ type: 'vault.status' }));
+        return;
+      }
       setError(errorMessage(err, t));
     }
   };

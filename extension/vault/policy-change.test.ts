@@ -108,6 +108,27 @@ describe('password rules that arrive after the vault exists', () => {
     await expect(vault.unlock(OLD)).rejects.toMatchObject({ code: 'password-change-required' });
   });
 
+  it('restoring the previous copy with such a password restores it but leaves it locked', async () => {
+    const { h, vault, id } = await vaultMadeBeforePolicy();
+    // One more generation, so the previous copy holds the first account.
+    h.policy = {};
+    await vault.unlock(OLD);
+    await vault.add(parseOtpauthUri('otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJQ&issuer=Example'));
+    await vault.lock();
+    h.policy = POLICY;
+    // Damage the current record (a write cut short), as in service.test.ts.
+    const cur = (await h.local.get(KEYS.current))[KEYS.current] as { ciphertext: string };
+    await h.local.set({ [KEYS.current]: { ...cur, ciphertext: cur.ciphertext.slice(0, 8) } });
+    const fresh = h.make();
+    expect((await fresh.status()).state).toBe('damaged');
+    await expect(fresh.restorePrevious(OLD)).rejects.toMatchObject({ code: 'password-change-required' });
+    expect((await fresh.status()).state).toBe('locked');
+    expect(await h.session.get(null)).toEqual({});
+    // The restored copy is the one the next unlock opens, after choosing a new password.
+    expect(await fresh.unlock(OLD, NEW)).toEqual({ state: 'unlocked', accounts: 1 });
+    expect((await fresh.codeFor(id)).code).toBe(await oracle(h.clock.now));
+  });
+
   it('a compliant password unlocks as before', async () => {
     const h = harness();
     const vault = h.make();

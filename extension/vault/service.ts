@@ -356,13 +356,7 @@ export class VaultService {
         return { state: 'unlocked', accounts: opened.accounts.length } as const;
       }
       const problems = checkPassword(password, (await this.deps.settings()).values);
-      if (problems.length) {
-        throw new VaultError(
-          'password-change-required',
-          `Your organisation's password rules have changed: choose a new master password to unlock. ${problemText(problems)}`,
-          { problems },
-        );
-      }
+      if (problems.length) throw passwordChangeRequired(problems);
       await this.afterOpen(opened, current, password);
       return { state: 'unlocked', accounts: this.cache?.accounts.length ?? 0 } as const;
     });
@@ -452,6 +446,13 @@ export class VaultService {
         now: this.now(),
       });
       await this.deps.local.set({ [KEYS.current]: rec });
+      // Restored either way (nothing lost); but a password that breaks the rules now in force opens
+      // nothing here either: the vault stays locked and the next unlock asks for a new password.
+      const problems = checkPassword(password, (await this.deps.settings()).values);
+      if (problems.length) {
+        await this.lockNow();
+        throw passwordChangeRequired(problems);
+      }
       this.cache = {
         digest: rec.digest,
         header: await inspect(rec, 'vault'),
@@ -746,6 +747,14 @@ function problemText(problems: ReturnType<typeof checkPassword>): string {
         : p.hint || 'The password does not match the required pattern.',
     )
     .join(' ');
+}
+
+function passwordChangeRequired(problems: ReturnType<typeof checkPassword>): VaultError {
+  return new VaultError(
+    'password-change-required',
+    `Your organisation's password rules have changed: choose a new master password to unlock. ${problemText(problems)}`,
+    { problems },
+  );
 }
 
 function setOptional<K extends 'label' | 'icon' | 'issuer'>(a: VaultAccount, k: K, v: string | null): void {
