@@ -6,16 +6,12 @@
  * everywhere else. Host patterns follow extension/settings: `host` is exact (its subdomains do not
  * match), `*.domain` is the domain and its subdomains.
  */
+import { IAMCONNECTED_HOSTS } from '../detect/profiles/iamconnected-hosts';
 import { type BridgeMode, hostMatches, type Settings } from '../settings/index';
 
 export type { BridgeMode };
-
-/** Hosts of Portbase's IAMconnected sign-in (shared/reference/mfa-pages.md); extendable by settings. */
-export const IAMCONNECTED_HOSTS: readonly string[] = [
-  'www.iamconnected.eu',
-  'iamconnected.eu',
-  '*.pcs.portbase.com',
-];
+/** The built-in IAMconnected hosts (one list for fill and bridge: detect/profiles/iamconnected-hosts.ts). */
+export { IAMCONNECTED_HOSTS };
 
 export type SiteModeSettings = Pick<Settings, 'bridgeSites' | 'siteProfiles'>;
 

@@ -3,14 +3,12 @@
  * there at all, lookalike domains, and the clock offset read from a server's Date header.
  */
 import { getDomain, getDomainWithoutSuffix, getHostname } from 'tldts';
+import { IAMCONNECTED_HOSTS } from '../detect/profiles/iamconnected-hosts';
 import type { FillMode, Settings, SiteProfileName } from '../settings/schema';
 import { configuredProfileFor, hostMatches, isFillAllowed } from '../settings/sites';
 
-/**
- * Built-in IAMconnected profile hosts (Portbase's public entry point and its service domain). An
- * administrator adds more (e.g. the sign-in host) with the `siteProfiles` policy.
- */
-export const IAMCONNECTED_HOSTS: readonly string[] = ['*.iamconnected.eu', '*.pcs.portbase.com'];
+/** Built-in IAMconnected profile hosts: one list, shared with the bridge (detect/profiles/iamconnected-hosts.ts). */
+export { IAMCONNECTED_HOSTS };
 
 type PolicySettings = Pick<Settings, 'allowedSites' | 'siteProfiles' | 'fillMode' | 'accountBinding'>;
 

@@ -143,7 +143,28 @@ ${JSON.stringify(example, null, 2)}
 \`\`\`
 
 Chrome reads the schema for these keys from \`managed_schema.json\` in the extension (types only; the
-limits above are checked by the extension itself).
+limits above are checked by the extension itself). Chromium watches that directory: a changed file is
+applied while the browser runs.
+
+## Example (Firefox on Linux)
+
+\`/etc/firefox/policies/policies.json\` (Debian's \`firefox-esr\` reads this path too; otherwise
+\`distribution/policies.json\` in the Firefox installation directory). No native "storage" manifest is
+needed: \`storage.managed\` answers the \`3rdparty\` policy for the add-on's id. Firefox reads the file
+when it starts.
+
+\`\`\`json
+${JSON.stringify({ policies: { '3rdparty': { Extensions: { [EXTENSION_IDS.firefox]: { passwordMinLength: 12, autoLockMinutes: 10, disableExport: true } } } } }, null, 2)}
+\`\`\`
+
+## A policy that arrives or changes later
+
+Chromium fills the policy a few seconds after it starts, and administrators change policies while
+browsers run. The extension follows every change at once: enforced settings are locked on open pages,
+a shorter \`autoLockMinutes\` counts from the last use (an unlocked vault idle for longer locks at
+once). Password rules can only be checked when the password is typed: a vault whose master password no
+longer meets \`passwordMinLength\` / \`passwordPattern\` asks, at the next unlock, for a new master
+password that does; its codes are shown only after that, and no account is lost.
 `;
 }
 

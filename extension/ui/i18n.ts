@@ -18,6 +18,10 @@ const en = {
   unlockTitle: 'Unlock',
   unlock: 'Unlock',
   wrongPassword: 'Wrong password.',
+  newPasswordTitle: 'Choose a new master password',
+  newPasswordIntro:
+    "Your organisation's password rules have changed and your master password no longer meets them. Choose a new one to unlock; your accounts are kept.",
+  newPasswordSave: 'Save and unlock',
   retryIn: 'Too many attempts. Try again in {s} s.',
   damagedTitle: 'The vault is damaged',
   damagedIntro: 'Your vault data could not be read. Nothing has been deleted.',
@@ -129,6 +133,10 @@ const nl: Table = {
   unlockTitle: 'Ontgrendelen',
   unlock: 'Ontgrendelen',
   wrongPassword: 'Onjuist wachtwoord.',
+  newPasswordTitle: 'Kies een nieuw hoofdwachtwoord',
+  newPasswordIntro:
+    'De wachtwoordregels van uw organisatie zijn gewijzigd en uw hoofdwachtwoord voldoet er niet meer aan. Kies een nieuw wachtwoord om te ontgrendelen; uw accounts blijven bewaard.',
+  newPasswordSave: 'Opslaan en ontgrendelen',
   retryIn: 'Te veel pogingen. Probeer het over {s} s opnieuw.',
   damagedTitle: 'De kluis is beschadigd',
   damagedIntro: 'Uw kluisgegevens konden niet worden gelezen. Er is niets verwijderd.',
@@ -233,6 +241,10 @@ const de: Table = {
   unlockTitle: 'Entsperren',
   unlock: 'Entsperren',
   wrongPassword: 'Falsches Passwort.',
+  newPasswordTitle: 'Neues Master-Passwort wählen',
+  newPasswordIntro:
+    'Die Passwortregeln Ihrer Organisation haben sich geändert, und Ihr Master-Passwort erfüllt sie nicht mehr. Wählen Sie ein neues, um zu entsperren; Ihre Konten bleiben erhalten.',
+  newPasswordSave: 'Speichern und entsperren',
   retryIn: 'Zu viele Versuche. Erneut versuchen in {s} s.',
   damagedTitle: 'Der Tresor ist beschädigt',
   damagedIntro: 'Ihre Tresordaten konnten nicht gelesen werden. Es wurde nichts gelöscht.',

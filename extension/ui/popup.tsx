@@ -150,19 +150,40 @@ export function UnlockView(p: {
 }) {
   const t = useT();
   const [pw, setPw] = useState('');
+  /** The right password, but the password rules changed: ask for a new one (the typed one is kept here). */
+  const [mustChange, setMustChange] = useState<string | null>(null);
   const { busy, error, run } = useAction();
   const [wait, setWait] = useRetryCountdown(p.status.retryAfterMs);
   const submit = async (e: Event) => {
     e.preventDefault();
+    let changeRequired = false;
     await run(
       async () => p.onDone(await sendVault({ type: 'vault.unlock', password: pw })),
       (err) => {
+        if ((err as { code?: string }).code === 'password-change-required') {
+          changeRequired = true;
+          return;
+        }
         const retry = (err as { details?: { retryAfterMs?: number } }).details?.retryAfterMs ?? 0;
         setWait(retry);
         setPw('');
       },
     );
+    if (changeRequired) {
+      setMustChange(pw);
+      setPw('');
+    }
   };
+  if (mustChange !== null) {
+    return (
+      <NewPasswordRequired
+        settings={p.settings}
+        oldPassword={mustChange}
+        onDone={p.onDone}
+        onCancel={() => setMustChange(null)}
+      />
+    );
+  }
   return (
     <main>
       <form onSubmit={submit} aria-labelledby="unlock-title">
@@ -187,6 +208,65 @@ export function UnlockView(p: {
   );
 }
 
+/**
+ * Shown after a right password that breaks the password rules now in force (e.g. a policy that
+ * arrived after the vault was made): the vault stays locked until a compliant new password is chosen;
+ * the accounts are then re-encrypted under it. Nothing is lost, and cancel goes back to unlocking.
+ */
+function NewPasswordRequired(p: {
+  settings: EffectiveSettings;
+  oldPassword: string;
+  onDone: (s: VaultStatus) => void;
+  onCancel: () => void;
+}) {
+  const t = useT();
+  const [pw, setPw] = useState('');
+  const [pw2, setPw2] = useState('');
+  const { busy, error, setError, run } = useAction();
+  const s = p.settings.values;
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (pw !== pw2) return setError(t('passwordsDiffer'));
+    await run(async () =>
+      p.onDone(await sendVault({ type: 'vault.unlock', password: p.oldPassword, newPassword: pw })),
+    );
+  };
+  return (
+    <main>
+      <form onSubmit={submit} aria-labelledby="new-password-title" data-view="password-change-required">
+        <h2 id="new-password-title">{t('newPasswordTitle')}</h2>
+        <Notice kind="info">{t('newPasswordIntro')}</Notice>
+        <Field
+          label={t('newPassword')}
+          type="password"
+          autocomplete="new-password"
+          value={pw}
+          onValue={setPw}
+          hint={passwordHint(t, s)}
+          required
+          autofocus
+        />
+        <Field
+          label={t('passwordRepeat')}
+          type="password"
+          autocomplete="new-password"
+          value={pw2}
+          onValue={setPw2}
+          error={error}
+          required
+        />
+        <button type="submit" class="primary" disabled={busy || !pw}>
+          {t('newPasswordSave')}
+        </button>
+        <button type="button" disabled={busy} onClick={p.onCancel}>
+          {t('cancel')}
+        </button>
+      </form>
+      <SupportContact contact={s.supportContact} />
+    </main>
+  );
+}
+
 function DamagedView(p: {
   settings: EffectiveSettings;
   status: Extract<VaultStatus, { state: 'damaged' }>;
@@ -201,6 +281,11 @@ function DamagedView(p: {
     try {
       p.onDone(await sendVault({ type: 'vault.restorePrevious', password: pw }));
     } catch (err) {
+      // Restored, but the password rules changed: unlocking (with a new password) comes next.
+      if ((err as { code?: string }).code === 'password-change-required') {
+        p.onDone(await sendVault({ type: 'vault.status' }));
+        return;
+      }
       setError(errorMessage(err, t));
     }
   };

@@ -8,13 +8,10 @@ import jsQR from 'jsqr';
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { setupClipboardClear } from '../clipboard/background';
-import {
-  getEffectiveSettings,
-  type SettingsAreas,
-  SettingsError,
-  setUserSettings,
-} from '../settings/effective';
+import { SettingsCache } from '../settings/cache';
+import { type SettingsAreas, SettingsError, setUserSettings } from '../settings/effective';
 import { isSettingKey, type SettingKey } from '../settings/schema';
+import { LAST_ACTIVITY_KEY, planAutoLock } from './autolock';
 import { VaultError } from './errors';
 import { parseImport } from './imports';
 import { base32Decode, type OtpAccount, OtpauthError, parseOtpauthUri } from './otp';
@@ -33,6 +30,7 @@ import { VaultService } from './service';
 export const AUTOLOCK_ALARM = 'vault.autolock';
 
 let service: VaultService | null = null;
+let settingsCache: SettingsCache | null = null;
 
 /** The background's vault (after setupVault()). */
 export function getVault(): VaultService {
@@ -55,23 +53,49 @@ function areas(): SettingsAreas & { session: StorageLike } {
   return { local: s.local, session: s.session, managed: s.managed ?? null };
 }
 
-async function scheduleAutoLock(): Promise<void> {
-  const minutes = (await getEffectiveSettings()).values.autoLockMinutes;
-  await browser.alarms.create(AUTOLOCK_ALARM, { delayInMinutes: minutes });
+/** The background's effective settings (cached; dropped when user or policy storage changes). */
+function settingsNow(): ReturnType<SettingsCache['get']> {
+  if (!settingsCache) throw new Error('setupVault() has not run');
+  return settingsCache.get();
+}
+
+/**
+ * (Re)plan auto-lock from the last use and the auto-lock time in force: set the alarm, or lock now
+ * when the vault has already been idle longer (a lower time arrived by policy or the user's choice).
+ */
+async function applyAutoLock(svc: VaultService, session: StorageLike): Promise<void> {
+  const minutes = (await settingsNow()).values.autoLockMinutes;
+  const last = (await session.get(LAST_ACTIVITY_KEY))[LAST_ACTIVITY_KEY];
+  const plan = planAutoLock(typeof last === 'number' ? last : undefined, minutes, Date.now());
+  if (plan.lockNow) await svc.lock();
+  else await browser.alarms.create(AUTOLOCK_ALARM, { when: plan.at });
+}
+
+/** Re-plan auto-lock if the vault is unlocked (after a settings change, or a service-worker start). */
+async function reviewAutoLock(svc: VaultService, session: StorageLike): Promise<void> {
+  if ((await svc.status()).state === 'unlocked') await applyAutoLock(svc, session);
 }
 
 export function setupVault(): VaultService {
   if (service) return service;
   const a = areas();
+  const cache = new SettingsCache(a);
+  settingsCache = cache;
+  let activity: Promise<void> = Promise.resolve();
   const svc = new VaultService({
     local: a.local,
     session: a.session,
-    settings: () => getEffectiveSettings(a),
+    settings: () => cache.get(),
     onActivity: () => {
-      void scheduleAutoLock().catch(() => undefined);
+      // In order: the last-use time is written before the alarm is planned from it.
+      activity = activity
+        .then(() => a.session.set({ [LAST_ACTIVITY_KEY]: Date.now() }))
+        .then(() => applyAutoLock(svc, a.session))
+        .catch(() => undefined);
     },
     onLocked: () => {
       void browser.alarms.clear(AUTOLOCK_ALARM).catch(() => undefined);
+      void a.session.remove(LAST_ACTIVITY_KEY).catch(() => undefined);
     },
   });
   service = svc;
@@ -83,18 +107,21 @@ export function setupVault(): VaultService {
   });
   browser.idle.onStateChanged.addListener((state) => {
     if (state !== 'locked') return;
-    void getEffectiveSettings(a).then((s) => {
+    void cache.get().then((s) => {
       if (s.values.lockOnScreenLock) void svc.lock();
     });
   });
-  browser.storage.onChanged.addListener((changes, area) => {
-    // A new auto-lock time (user or policy) applies at once while unlocked.
-    if (area === 'managed' || (area === 'local' && 'settings.user' in changes)) {
-      void svc.status().then((st) => {
-        if (st.state === 'unlocked') void scheduleAutoLock();
-      });
-    }
+  // Policy can arrive after start (Chromium fills storage.managed a few seconds late) and the user can
+  // change settings: drop the cached settings and re-plan auto-lock at once while unlocked. New
+  // password rules are checked at the next unlock (VaultService.unlock: password-change-required).
+  cache.onChange(() => {
+    void reviewAutoLock(svc, a.session).catch(() => undefined);
   });
+  browser.storage.onChanged.addListener((changes, area) => {
+    cache.onStorageChanged(changes, area);
+  });
+  // A (re)started service worker: the alarm survives, but the auto-lock time may have changed meanwhile.
+  void reviewAutoLock(svc, a.session).catch(() => undefined);
   browser.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
     if (!message || typeof message !== 'object' || !('type' in message)) return undefined;
     const type = (message as { type: unknown }).type;
@@ -194,7 +221,7 @@ async function dispatch(
     case 'vault.create':
       return svc.create(req.password);
     case 'vault.unlock':
-      return svc.unlock(req.password);
+      return svc.unlock(req.password, req.newPassword);
     case 'vault.lock':
       return svc.lock();
     case 'vault.restorePrevious':
@@ -258,14 +285,16 @@ async function dispatch(
       await openUnlockWindow(sender);
       return null;
     case 'settings.get':
-      return getEffectiveSettings();
+      return settingsNow();
     case 'settings.set': {
       const patch: Partial<Record<SettingKey, unknown>> = {};
       for (const [k, val] of Object.entries(req.patch)) {
         if (!isSettingKey(k)) throw new SettingsError('unknown-setting', `Unknown setting "${k}".`, k);
         patch[k] = val;
       }
-      return setUserSettings(patch);
+      const eff = await setUserSettings(patch);
+      settingsCache?.invalidate();
+      return eff;
     }
   }
 }
@@ -277,7 +306,7 @@ function requireOrigin(origin: string | undefined): string {
 
 /** Capture the active tab of the focused window and decode QR codes in it (jsQR). */
 export async function scanVisibleTab(): Promise<ScanResult> {
-  const s = await getEffectiveSettings();
+  const s = await settingsNow();
   if (s.values.disableQrScan)
     throw new VaultError('qr-disabled', 'Scanning QR codes is turned off by your organisation.');
   const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] });

@@ -8,6 +8,8 @@ export type VaultErrorCode =
   | 'unsupported-version'
   | 'rate-limited'
   | 'weak-password'
+  /** The right password, but it breaks the password rules now in force: unlock again with a new one. */
+  | 'password-change-required'
   | 'not-found'
   | 'bad-request'
   | 'bad-import'
@@ -32,7 +34,7 @@ export interface VaultErrorDetails {
   retryAfterMs?: number;
   /** damaged: a previous generation is available to restore. */
   previousAvailable?: boolean;
-  /** weak-password: which rules failed. */
+  /** weak-password, password-change-required: which rules failed. */
   problems?: Array<{ code: 'too-short' | 'pattern'; min?: number; hint?: string }>;
 }
 

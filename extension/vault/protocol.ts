@@ -49,7 +49,11 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 export const RequestSchema = v.variant('type', [
   v.object({ type: v.literal('vault.status') }),
   v.object({ type: v.literal('vault.create'), password: Password }),
-  v.object({ type: v.literal('vault.unlock'), password: Password }),
+  /**
+   * `newPassword`: answer to `password-change-required` (the password rules changed since the vault
+   * was made); the vault is re-encrypted under it and unlocked.
+   */
+  v.object({ type: v.literal('vault.unlock'), password: Password, newPassword: v.optional(Password) }),
   v.object({ type: v.literal('vault.lock') }),
   v.object({ type: v.literal('vault.restorePrevious'), password: Password }),
   v.object({ type: v.literal('vault.reset'), confirm: v.literal('DELETE') }),

@@ -296,16 +296,15 @@ export class VaultService {
   async checkNewPassword(password: string): Promise<void> {
     const s = (await this.deps.settings()).values;
     const problems = checkPassword(password, s);
-    if (problems.length) {
-      const msg = problems
-        .map((p) =>
-          p.code === 'too-short'
-            ? `Use at least ${p.min} characters.`
-            : p.hint || 'The password does not match the required pattern.',
-        )
-        .join(' ');
-      throw new VaultError('weak-password', msg, { problems });
-    }
+    if (problems.length) throw new VaultError('weak-password', problemText(problems), { problems });
+  }
+
+  /** Encrypt `accounts` under `password` with fresh KDF parameters and keep the new key in the session. */
+  private async rekey(accounts: VaultAccount[], password: string): Promise<void> {
+    const kdf = newKdfParams(this.kdf);
+    const dk = await deriveKey(password, kdf);
+    await this.write(accounts, dk, kdf);
+    await this.storeSession(dk);
   }
 
   create(password: string): Promise<VaultStatus> {
@@ -324,7 +323,14 @@ export class VaultService {
     });
   }
 
-  unlock(password: string): Promise<VaultStatus> {
+  /**
+   * Unlock with the master password. The password rules in force now (they may have arrived by policy
+   * after the vault was made) are checked against the typed password: a right password that breaks
+   * them unlocks nothing and fails with `password-change-required` (details.problems) until the same
+   * call brings `newPassword`, a compliant one; the accounts are then re-encrypted under it (the old
+   * record stays as `vault.previous`, as after any change) and the vault is unlocked.
+   */
+  unlock(password: string, newPassword?: string): Promise<VaultStatus> {
     return this.serial(async () => {
       const wait = await this.retryAfter();
       if (wait > 0) {
@@ -343,6 +349,14 @@ export class VaultService {
       }
       const opened = await this.openOrExplain(current, previous, password);
       await this.deps.local.remove(KEYS.failures);
+      if (newPassword !== undefined) {
+        await this.checkNewPassword(newPassword);
+        await this.rekey(opened.accounts, newPassword);
+        this.deps.onActivity?.();
+        return { state: 'unlocked', accounts: opened.accounts.length } as const;
+      }
+      const problems = checkPassword(password, (await this.deps.settings()).values);
+      if (problems.length) throw passwordChangeRequired(problems);
       await this.afterOpen(opened, current, password);
       return { state: 'unlocked', accounts: this.cache?.accounts.length ?? 0 } as const;
     });
@@ -432,6 +446,13 @@ export class VaultService {
         now: this.now(),
       });
       await this.deps.local.set({ [KEYS.current]: rec });
+      // Restored either way (nothing lost); but a password that breaks the rules now in force opens
+      // nothing here either: the vault stays locked and the next unlock asks for a new password.
+      const problems = checkPassword(password, (await this.deps.settings()).values);
+      if (problems.length) {
+        await this.lockNow();
+        throw passwordChangeRequired(problems);
+      }
       this.cache = {
         digest: rec.digest,
         header: await inspect(rec, 'vault'),
@@ -459,10 +480,7 @@ export class VaultService {
       const { current } = await this.readRecords();
       await this.openOrExplain(current, undefined, oldPassword);
       await this.checkNewPassword(newPassword);
-      const kdf = newKdfParams(this.kdf);
-      const dk = await deriveKey(newPassword, kdf);
-      await this.write(c.accounts, dk, kdf);
-      await this.storeSession(dk);
+      await this.rekey(c.accounts, newPassword);
     });
   }
 
@@ -718,6 +736,25 @@ export class VaultService {
       throw new VaultError('export-disabled', 'Export is turned off by your organisation.');
     }
   }
+}
+
+/** The user-facing text for broken password rules (never quotes the password). */
+function problemText(problems: ReturnType<typeof checkPassword>): string {
+  return problems
+    .map((p) =>
+      p.code === 'too-short'
+        ? `Use at least ${p.min} characters.`
+        : p.hint || 'The password does not match the required pattern.',
+    )
+    .join(' ');
+}
+
+function passwordChangeRequired(problems: ReturnType<typeof checkPassword>): VaultError {
+  return new VaultError(
+    'password-change-required',
+    `Your organisation's password rules have changed: choose a new master password to unlock. ${problemText(problems)}`,
+    { problems },
+  );
 }
 
 function setOptional<K extends 'label' | 'icon' | 'issuer'>(a: VaultAccount, k: K, v: string | null): void {

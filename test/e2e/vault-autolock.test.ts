@@ -1,6 +1,6 @@
 /**
  * Chromium: the vault locks itself after the auto-lock time (alarms), here set to the minimum of
- * 1 minute. (Surviving a service-worker restart is covered in extension/vault/service.test.ts.)
+ * 1 minute. (Across a service-worker restart: vault-worker-restart.test.ts.)
  */
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
