@@ -68,7 +68,9 @@ async function applyAutoLock(svc: VaultService, session: StorageLike): Promise<v
   const last = (await session.get(LAST_ACTIVITY_KEY))[LAST_ACTIVITY_KEY];
   const plan = planAutoLock(typeof last === 'number' ? last : undefined, minutes, Date.now());
   if (plan.lockNow) await svc.lock();
-  else await browser.alarms.create(AUTOLOCK_ALARM, { when: plan.at });
+  // Locked meanwhile (the alarm, the idle lock, the user): no alarm for a locked vault.
+  else if ((await svc.status()).state === 'unlocked')
+    await browser.alarms.create(AUTOLOCK_ALARM, { when: plan.at });
 }
 
 /** Re-plan auto-lock if the vault is unlocked (after a settings change, or a service-worker start). */
@@ -81,21 +83,31 @@ export function setupVault(): VaultService {
   const a = areas();
   const cache = new SettingsCache(a);
   settingsCache = cache;
-  let activity: Promise<void> = Promise.resolve();
+  // Every change to the auto-lock alarm and the last-use time goes through this one queue, in order:
+  // a use planned just before a lock cannot leave an alarm behind the lock's clear.
+  let autoLockQueue: Promise<void> = Promise.resolve();
+  const queueAutoLock = (step: () => Promise<unknown>): void => {
+    autoLockQueue = autoLockQueue.then(step).then(
+      () => undefined,
+      () => undefined,
+    );
+  };
   const svc = new VaultService({
     local: a.local,
     session: a.session,
     settings: () => cache.get(),
     onActivity: () => {
-      // In order: the last-use time is written before the alarm is planned from it.
-      activity = activity
-        .then(() => a.session.set({ [LAST_ACTIVITY_KEY]: Date.now() }))
-        .then(() => applyAutoLock(svc, a.session))
-        .catch(() => undefined);
+      // The last-use time is written before the alarm is planned from it.
+      queueAutoLock(async () => {
+        await a.session.set({ [LAST_ACTIVITY_KEY]: Date.now() });
+        await reviewAutoLock(svc, a.session);
+      });
     },
     onLocked: () => {
-      void browser.alarms.clear(AUTOLOCK_ALARM).catch(() => undefined);
-      void a.session.remove(LAST_ACTIVITY_KEY).catch(() => undefined);
+      queueAutoLock(async () => {
+        await browser.alarms.clear(AUTOLOCK_ALARM);
+        await a.session.remove(LAST_ACTIVITY_KEY);
+      });
     },
   });
   service = svc;
@@ -114,14 +126,12 @@ export function setupVault(): VaultService {
   // Policy can arrive after start (Chromium fills storage.managed a few seconds late) and the user can
   // change settings: drop the cached settings and re-plan auto-lock at once while unlocked. New
   // password rules are checked at the next unlock (VaultService.unlock: password-change-required).
-  cache.onChange(() => {
-    void reviewAutoLock(svc, a.session).catch(() => undefined);
-  });
+  cache.onChange(() => queueAutoLock(() => reviewAutoLock(svc, a.session)));
   browser.storage.onChanged.addListener((changes, area) => {
     cache.onStorageChanged(changes, area);
   });
   // A (re)started service worker: the alarm survives, but the auto-lock time may have changed meanwhile.
-  void reviewAutoLock(svc, a.session).catch(() => undefined);
+  queueAutoLock(() => reviewAutoLock(svc, a.session));
   browser.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
     if (!message || typeof message !== 'object' || !('type' in message)) return undefined;
     const type = (message as { type: unknown }).type;

@@ -50,7 +50,9 @@ afterAll(async () => {
 async function frameNamed(p: Page, id: string): Promise<Frame> {
   const handle = await p.waitForSelector(`iframe#${id}`);
   const frame = await handle!.contentFrame();
-  await frame.waitForFunction(() => document.readyState === 'complete');
+  // Timed polling, not puppeteer's default requestAnimationFrame: an out-of-process frame of a page
+  // in the background may never get an animation frame.
+  await frame.waitForFunction(() => document.readyState === 'complete', { polling: 100, timeout: 20_000 });
   return frame;
 }
 
