@@ -22,6 +22,7 @@ import { startVirtualKey, type VirtualKey } from '../native-host/src/virtual-key
 import { ensureHostBuilt, startHost } from '../test/host/host-process.js';
 import { setBridgeSites, transportEnv } from '../test/support/bridge.js';
 import { CHROMIUM_ARGS, launchChromium } from '../test/support/chromium.js';
+import { patchFirefoxUserSettings } from '../test/support/extension-settings.js';
 import { launchFirefox } from '../test/support/firefox.js';
 import { CHROMIUM_PATH } from '../test/support/paths.js';
 import { freeTcpPort, freeUdpPort } from '../test/support/ports.js';
@@ -220,19 +221,7 @@ async function firefoxGets(
     prefs: { 'security.webauth.webauthn': false },
   });
   try {
-    const options = await firefox.openExtensionPage('options.html');
-    await options.evaluate(async () => {
-      const ext = (
-        globalThis as unknown as {
-          browser: { storage: { local: { set(items: Record<string, unknown>): Promise<void> } } };
-        }
-      ).browser;
-      await ext.storage.local.set({
-        'settings.user': { bridgeSites: [{ match: 'localhost', mode: 'fallback' }] },
-      });
-    });
-    await options.close();
-    await new Promise((r) => setTimeout(r, 1000)); // the provide script is re-registered
+    await patchFirefoxUserSettings(firefox, { bridgeSites: [{ match: 'localhost', mode: 'fallback' }] });
     const page = await firefox.browser.newPage();
     await page.goto(`${origin}/`);
     const first = await timedGet(page, 'localhost', credentialId);

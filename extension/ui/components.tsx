@@ -181,6 +181,46 @@ export function passwordHint(t: Translate, s: Settings): string {
   return [t('passwordMin', { n: s.passwordMinLength }), s.passwordPatternHint].filter(Boolean).join(' ');
 }
 
+/**
+ * A new master password and its repeat (create, change, and the new password a policy asks for), with
+ * the password rules in force as the hint.
+ */
+export function NewPasswordFields(props: {
+  label: string;
+  settings: Settings;
+  value: string;
+  onValue: (v: string) => void;
+  repeat: string;
+  onRepeat: (v: string) => void;
+  error?: string | undefined;
+  autofocus?: boolean;
+}) {
+  const t = useT();
+  return (
+    <>
+      <Field
+        label={props.label}
+        type="password"
+        autocomplete="new-password"
+        value={props.value}
+        onValue={props.onValue}
+        hint={passwordHint(t, props.settings)}
+        required
+        autofocus={props.autofocus}
+      />
+      <Field
+        label={t('passwordRepeat')}
+        type="password"
+        autocomplete="new-password"
+        value={props.repeat}
+        onValue={props.onRepeat}
+        error={props.error}
+        required
+      />
+    </>
+  );
+}
+
 /** A user-facing message for an error from the background. */
 export function errorMessage(e: unknown, t: Translate): string {
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {

@@ -10,9 +10,9 @@ import type { ImportReport, VaultInfo, VaultStatus } from '../vault/service';
 import {
   errorMessage,
   Field,
+  NewPasswordFields,
   Notice,
   PolicyLock,
-  passwordHint,
   SupportContact,
   TContext,
   useT,
@@ -460,22 +460,13 @@ function SecuritySection(p: { settings: EffectiveSettings }) {
           onValue={setOld}
           required
         />
-        <Field
+        <NewPasswordFields
           label={t('newPassword')}
-          type="password"
-          autocomplete="new-password"
+          settings={s}
           value={newPw}
           onValue={setNew}
-          hint={passwordHint(t, s)}
-          required
-        />
-        <Field
-          label={t('passwordRepeat')}
-          type="password"
-          autocomplete="new-password"
-          value={newPw2}
-          onValue={setNew2}
-          required
+          repeat={newPw2}
+          onRepeat={setNew2}
         />
         <button type="submit" class="primary">
           {t('changePassword')}

@@ -12,8 +12,8 @@ import {
   ConfirmDialog,
   errorMessage,
   Field,
+  NewPasswordFields,
   Notice,
-  passwordHint,
   SupportContact,
   TContext,
   useT,
@@ -103,24 +103,15 @@ function CreateView(p: { settings: EffectiveSettings; onDone: (s: VaultStatus) =
       <form onSubmit={submit} aria-labelledby="create-title">
         <h2 id="create-title">{t('createTitle')}</h2>
         <p class="hint">{t('createIntro')}</p>
-        <Field
+        <NewPasswordFields
           label={t('password')}
-          type="password"
-          autocomplete="new-password"
+          settings={s}
           value={pw}
           onValue={setPw}
-          hint={passwordHint(t, s)}
-          required
-          autofocus
-        />
-        <Field
-          label={t('passwordRepeat')}
-          type="password"
-          autocomplete="new-password"
-          value={pw2}
-          onValue={setPw2}
+          repeat={pw2}
+          onRepeat={setPw2}
           error={error}
-          required
+          autofocus
         />
         <button type="submit" class="primary" disabled={busy}>
           {t('create')}
@@ -236,24 +227,15 @@ function NewPasswordRequired(p: {
       <form onSubmit={submit} aria-labelledby="new-password-title" data-view="password-change-required">
         <h2 id="new-password-title">{t('newPasswordTitle')}</h2>
         <Notice kind="info">{t('newPasswordIntro')}</Notice>
-        <Field
+        <NewPasswordFields
           label={t('newPassword')}
-          type="password"
-          autocomplete="new-password"
+          settings={s}
           value={pw}
           onValue={setPw}
-          hint={passwordHint(t, s)}
-          required
-          autofocus
-        />
-        <Field
-          label={t('passwordRepeat')}
-          type="password"
-          autocomplete="new-password"
-          value={pw2}
-          onValue={setPw2}
+          repeat={pw2}
+          onRepeat={setPw2}
           error={error}
-          required
+          autofocus
         />
         <button type="submit" class="primary" disabled={busy || !pw}>
           {t('newPasswordSave')}

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualKey } from '../../native-host/src/virtual-key/index';
 import { type DemoSite, startDemoSite } from '../site/server';
 import { ceremonyOutcome, signInWithPassword, startKey, transportEnv } from '../support/bridge';
+import { patchFirefoxUserSettings } from '../support/extension-settings';
 import { type FirefoxSession, launchFirefox } from '../support/firefox';
 
 describe('bridge in Firefox ESR without WebAuthn (mode fallback)', () => {
@@ -29,20 +30,7 @@ describe('bridge in Firefox ESR without WebAuthn (mode fallback)', () => {
       env: { ...transportEnv(key), MFA_BRIDGE_LOG: hostLog },
       prefs: { 'security.webauth.webauthn': false },
     });
-    const options = await firefox.openExtensionPage('options.html');
-    await options.evaluate(async () => {
-      const ext = (
-        globalThis as unknown as {
-          browser: { storage: { local: { set(items: Record<string, unknown>): Promise<void> } } };
-        }
-      ).browser;
-      await ext.storage.local.set({
-        'settings.user': { bridgeSites: [{ match: 'localhost', mode: 'fallback' }] },
-      });
-    });
-    await options.close();
-    // The background re-registers the provide script when settings change.
-    await new Promise((r) => setTimeout(r, 1000));
+    await patchFirefoxUserSettings(firefox, { bridgeSites: [{ match: 'localhost', mode: 'fallback' }] });
     page = await firefox.browser.newPage();
   });
   afterAll(async () => {

@@ -15,7 +15,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTENSION_IDS } from '../../extension/ids';
 import { type FirefoxSession, launchFirefox } from '../support/firefox';
-import { callFromPage, sendFromPage } from '../support/vault-pages';
+import { callFromPage, offeredUnderAllowedSites, sendFromPage } from '../support/vault-pages';
 
 const FIREFOX_ETC = '/etc/firefox';
 const POLICY_DIR = `${FIREFOX_ETC}/policies`;
@@ -124,21 +124,6 @@ describe.skipIf(!canWrite)('managed policy in Firefox ESR (policies.json)', () =
     expect(
       await sendFromPage(options, { type: 'vault.exportEncrypted', exportPassword: 'x'.repeat(12) }),
     ).toMatchObject({ ok: false, error: { code: 'export-disabled' } });
-    await callFromPage(options, {
-      type: 'vault.add',
-      account: {
-        source: 'uri',
-        uri: 'otpauth://totp/Portbase:jan?secret=JBSWY3DPEHPK3PXP&issuer=Portbase',
-        meta: { origins: ['https://iamconnected.portbase.com', 'https://example.com'] },
-      },
-    });
-    const ok = await callFromPage(options, {
-      type: 'vault.forOrigin',
-      origin: 'https://iamconnected.portbase.com',
-    });
-    expect(ok.map((a) => a.issuer)).toEqual(['Portbase']);
-    expect(await callFromPage(options, { type: 'vault.forOrigin', origin: 'https://example.com' })).toEqual(
-      [],
-    );
+    expect(await offeredUnderAllowedSites(options)).toEqual({ allowed: ['Portbase'], elsewhere: [] });
   });
 });

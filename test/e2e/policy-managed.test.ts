@@ -8,7 +8,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTENSION_IDS } from '../../extension/ids';
 import { type ChromiumSession, launchChromium } from '../support/chromium';
-import { callFromPage, sendFromPage } from '../support/vault-pages';
+import { callFromPage, offeredUnderAllowedSites, sendFromPage } from '../support/vault-pages';
 
 const POLICY_DIR = '/etc/chromium/policies/managed';
 const POLICY_FILE = `${POLICY_DIR}/mfa-bridge-e2e-policy.json`;
@@ -120,20 +120,6 @@ describe.skipIf(!canWrite)('managed policy in Chromium', () => {
   });
 
   it('fills only on allowed sites', async () => {
-    await callFromPage(options, {
-      type: 'vault.add',
-      account: {
-        source: 'uri',
-        uri: 'otpauth://totp/Portbase:jan?secret=JBSWY3DPEHPK3PXP&issuer=Portbase',
-        meta: { origins: ['https://iamconnected.portbase.com', 'https://example.com'] },
-      },
-    });
-    const ok = await callFromPage(options, {
-      type: 'vault.forOrigin',
-      origin: 'https://iamconnected.portbase.com',
-    });
-    expect(ok.map((a) => a.issuer)).toEqual(['Portbase']);
-    const elsewhere = await callFromPage(options, { type: 'vault.forOrigin', origin: 'https://example.com' });
-    expect(elsewhere).toEqual([]);
+    expect(await offeredUnderAllowedSites(options)).toEqual({ allowed: ['Portbase'], elsewhere: [] });
   });
 });

@@ -1,4 +1,5 @@
 import type { ChromiumSession } from './chromium';
+import type { FirefoxSession } from './firefox';
 
 interface ChromeStorageGlobal {
   storage: {
@@ -24,4 +25,26 @@ export async function patchUserSettings(
     const current = ((await chrome.storage.local.get(key))[key] ?? {}) as Record<string, unknown>;
     await chrome.storage.local.set({ [key]: { ...current, ...changes } });
   }, patch);
+}
+
+/**
+ * The same in Firefox, from the extension's options page (Firefox's background page is not reachable
+ * through WebDriver BiDi); waits a moment after, so the background has re-registered its scripts.
+ */
+export async function patchFirefoxUserSettings(
+  firefox: FirefoxSession,
+  patch: Record<string, unknown>,
+): Promise<void> {
+  const options = await firefox.openExtensionPage('options.html');
+  try {
+    await options.evaluate(async (changes) => {
+      const ext = (globalThis as unknown as { browser: ChromeStorageGlobal }).browser;
+      const key = 'settings.user';
+      const current = ((await ext.storage.local.get(key))[key] ?? {}) as Record<string, unknown>;
+      await ext.storage.local.set({ [key]: { ...current, ...changes } });
+    }, patch);
+  } finally {
+    await options.close();
+  }
+  await new Promise((r) => setTimeout(r, 1000));
 }

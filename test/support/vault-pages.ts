@@ -99,3 +99,26 @@ export async function copyFromPopupAndClose(
   await popup.close();
   return code;
 }
+
+/**
+ * With an `allowedSites` policy that has `*.portbase.com` but not example.com in force: an account bound
+ * to both origins is offered on the Portbase one only. Returns what each origin was offered.
+ */
+export async function offeredUnderAllowedSites(
+  page: Page,
+): Promise<{ allowed: Array<string | undefined>; elsewhere: Array<string | undefined> }> {
+  await callFromPage(page, {
+    type: 'vault.add',
+    account: {
+      source: 'uri',
+      uri: 'otpauth://totp/Portbase:jan?secret=JBSWY3DPEHPK3PXP&issuer=Portbase',
+      meta: { origins: ['https://iamconnected.portbase.com', 'https://example.com'] },
+    },
+  });
+  const allowed = await callFromPage(page, {
+    type: 'vault.forOrigin',
+    origin: 'https://iamconnected.portbase.com',
+  });
+  const elsewhere = await callFromPage(page, { type: 'vault.forOrigin', origin: 'https://example.com' });
+  return { allowed: allowed.map((a) => a.issuer), elsewhere: elsewhere.map((a) => a.issuer) };
+}
