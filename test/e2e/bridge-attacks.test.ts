@@ -28,11 +28,11 @@ beforeAll(async () => {
       const child = `http://localhost:${port}/frame`;
       res.end(
         html(
-          `<iframe id="plain" src="${child}"></iframe><iframe id="allowed" allow="publickey-credentials-get; publickey-credentials-create" src="${child}"></iframe>`,
+          `<iframe id="plain" name="plain" src="${child}"></iframe><iframe id="allowed" name="allowed" allow="publickey-credentials-get; publickey-credentials-create" src="${child}"></iframe>`,
         ),
       );
     } else if (url.pathname === '/forger-top') {
-      res.end(html(`<iframe id="forger" src="http://127.0.0.1:${port}/frame"></iframe>`));
+      res.end(html(`<iframe id="forger" name="forger" src="http://127.0.0.1:${port}/frame"></iframe>`));
     } else {
       res.end(html('frame'));
     }
@@ -47,13 +47,23 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-async function frameNamed(p: Page, id: string): Promise<Frame> {
-  const handle = await p.waitForSelector(`iframe#${id}`);
-  const frame = await handle!.contentFrame();
-  // Timed polling, not puppeteer's default requestAnimationFrame: an out-of-process frame of a page
-  // in the background may never get an animation frame.
-  await frame.waitForFunction(() => document.readyState === 'complete', { polling: 100, timeout: 20_000 });
-  return frame;
+/**
+ * Loads `url` and returns its iframe named `name`, once puppeteer can run code in it. Now and then
+ * puppeteer never gets the execution context of an out-of-process frame (even `() => 1` waits 30 s and
+ * fails; seen with and without this session's extension build): the page is then loaded again.
+ */
+async function loadFrame(p: Page, url: string, name: string): Promise<Frame> {
+  for (let attempt = 1; ; attempt++) {
+    await p.goto(url, { waitUntil: 'load' });
+    const frame = p.frames().find((f) => f.name() === name);
+    if (!frame) throw new Error(`no frame named ${name} in ${url}`);
+    const usable = await Promise.race([
+      frame.evaluate(() => document.readyState === 'complete').catch(() => false),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000)),
+    ]);
+    if (usable) return frame;
+    if (attempt === 4) throw new Error(`puppeteer could not reach frame ${name} in ${url}`);
+  }
 }
 
 describe('cross-origin iframes', () => {
@@ -76,8 +86,7 @@ describe('cross-origin iframes', () => {
   });
 
   it('without the permission policy: NotAllowedError, and the host is never called', async () => {
-    await page.goto(`http://127.0.0.1:${port}/top`);
-    const frame = await frameNamed(page, 'plain');
+    const frame = await loadFrame(page, `http://127.0.0.1:${port}/top`, 'plain');
     const before = rig.hostRequests('webauthn.get');
     const result = await frame.evaluate(async (id) => {
       const bytes = Uint8Array.from(atob(id.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
@@ -99,7 +108,7 @@ describe('cross-origin iframes', () => {
   });
 
   it('with allow="publickey-credentials-get": served, client data names the real top origin', async () => {
-    const frame = await frameNamed(page, 'allowed');
+    const frame = await loadFrame(page, `http://127.0.0.1:${port}/top`, 'allowed');
     const clientData = await frame.evaluate(async (id) => {
       const bytes = Uint8Array.from(atob(id.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
       const cred = (await navigator.credentials.get({
@@ -122,8 +131,7 @@ describe('cross-origin iframes', () => {
 
 describe('forged messages', () => {
   it('a window message from another frame, a forged reply and a claimed origin get nothing', async () => {
-    await page.goto(`http://localhost:${port}/forger-top`);
-    const forger = await frameNamed(page, 'forger');
+    const forger = await loadFrame(page, `http://localhost:${port}/forger-top`, 'forger');
     // A cross-origin frame posts the open message to its parent: the relay ignores other windows.
     const fromOtherWindow = await forger.evaluate(async () => {
       const channel = new MessageChannel();

@@ -5,6 +5,7 @@
 
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import { affectsSettings } from '../../settings/cache';
 import {
   getEffectiveSettings,
   type ReadableArea,
@@ -202,8 +203,10 @@ export function setupBridge(): void {
       );
     return registering;
   };
-  browser.storage.onChanged.addListener((_changes, area) => {
-    if (area === 'local' || area === 'managed') void refreshProvide();
+  // Only settings changes: the bridge's own credential store (and the vault) write storage.local too,
+  // and re-registering content scripts on every such write raced navigations for nothing.
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (affectsSettings(changes, area)) void refreshProvide();
   });
   void refreshProvide();
 }
