@@ -18,6 +18,9 @@ export default defineConfig({
   outDir: 'dist',
   imports: false,
   manifestVersion: 3,
+  // `browser` from 'wxt/browser' is Mozilla's webextension-polyfill (promise-based, the same API shape
+  // in Chromium and Firefox), the way WXT supports it.
+  modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
     plugins: [preact()],
     resolve: { alias: { '@shared': resolve(import.meta.dirname, 'shared/src') } },
