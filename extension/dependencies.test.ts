@@ -35,7 +35,7 @@ function shippedSources(): string[] {
 }
 
 /** The npm package a bare import specifier names (`@scope/name/sub` → `@scope/name`), or null. */
-export function packageOf(specifier: string): string | null {
+function packageOf(specifier: string): string | null {
   if (/^(\.|\/|node:|@shared\/|wxt\/|virtual:)/.test(specifier)) return null;
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
