@@ -54,7 +54,7 @@ export class MfaController {
   }
 
   constructor(private readonly deps: ContentDeps) {
-    this.panel = new Panel(deps.doc);
+    this.panel = new Panel(deps.doc, () => ({ tampered: this.t.tampered, tooSoon: this.t.tooSoon }));
   }
 
   private async call<T extends keyof FillResponses>(

@@ -23,6 +23,9 @@ const en = {
   filledClock: (corrected: boolean) => `Code filled (clock ${corrected ? 'corrected' : 'off'}).`,
   clockOff: (s: number) => `\nYour computer's clock is ${s} s off: codes may be refused.`,
   error: 'Something went wrong.',
+  tampered:
+    'This page changed or covered the mfa-bridge prompt, so it no longer accepts clicks. Use the mfa-bridge toolbar button instead.',
+  tooSoon: 'Click again: mfa-bridge only accepts a click once its prompt has been in view for a moment.',
 };
 type Messages = typeof en;
 
@@ -47,6 +50,9 @@ const nl: Messages = {
   filledClock: (corrected) => `Code ingevuld (klok ${corrected ? 'gecorrigeerd' : 'loopt niet gelijk'}).`,
   clockOff: (s) => `\nDe klok van je computer loopt ${s} s verkeerd: codes kunnen worden geweigerd.`,
   error: 'Er ging iets mis.',
+  tampered:
+    'Deze pagina heeft de melding van mfa-bridge veranderd of afgedekt; daarom reageert die niet meer op klikken. Gebruik de knop van mfa-bridge in de werkbalk.',
+  tooSoon: 'Klik nog eens: mfa-bridge telt een klik pas als de melding even in beeld is geweest.',
 };
 
 const de: Messages = {
@@ -70,6 +76,10 @@ const de: Messages = {
   filledClock: (corrected) => `Code eingefügt (Uhr ${corrected ? 'korrigiert' : 'geht falsch'}).`,
   clockOff: (s) => `\nDie Uhr Ihres Computers geht ${s} s falsch: Codes können abgelehnt werden.`,
   error: 'Etwas ist schiefgelaufen.',
+  tampered:
+    'Diese Seite hat die Meldung von mfa-bridge verändert oder verdeckt, daher reagiert sie nicht mehr auf Klicks. Verwenden Sie die Schaltfläche von mfa-bridge in der Symbolleiste.',
+  tooSoon:
+    'Bitte erneut klicken: mfa-bridge zählt einen Klick erst, wenn die Meldung einen Moment sichtbar war.',
 };
 
 const ALL: Record<Lang, Messages> = { en, nl, de };

@@ -1,8 +1,13 @@
 /**
  * The extension's own small UI on pages: a panel in a closed shadow root (the page cannot read or
- * script it), placed beside the code field. Buttons act on trusted clicks only (a page's synthetic
- * `click()` is ignored).
+ * script it), shown in the browser's top layer (a manual popover: no page content can be stacked over
+ * it) and placed beside the code field. Its buttons act only on trusted clicks that the click guard
+ * accepts: the panel was visible, unchanged and uncovered for ARM_MS before the click (./guard.ts says
+ * what is checked and why the panel is not an iframe). A page that rewrites the panel's element voids
+ * the prompt; a panel without buttons (a warning) is put back as it was instead, so the page cannot
+ * hide it.
  */
+import { ClickGuard, type GuardState } from './guard';
 
 export interface PanelAction {
   label: string;
@@ -11,6 +16,16 @@ export interface PanelAction {
 }
 
 export type PanelTone = 'info' | 'warn' | 'ok';
+
+/** Texts the guard shows in the panel (in the user's language). */
+export interface GuardNotes {
+  /** The page changed or covered the prompt: its buttons no longer act. */
+  tampered: string;
+  /** A click came before the prompt had been visible, unchanged and uncovered for a moment. */
+  tooSoon: string;
+}
+
+const WIDTH = 300;
 
 const STYLE = `
 :host { all: initial; }
@@ -21,6 +36,8 @@ const STYLE = `
 .panel.ok { border-left-color: #1f883d; }
 .brand { font-weight: 600; font-size: 12px; color: #57606a; margin-bottom: 4px; }
 .text { margin: 0 0 8px; white-space: pre-line; }
+.note { margin: 0 0 8px; color: #c4321f; font-size: 12px; }
+.note:empty { display: none; }
 .actions { display: flex; gap: 6px; }
 button { flex: 1 1 0; min-height: 30px; font: inherit; border-radius: 4px; border: 1px solid #8c959f;
   background: #f6f8fa; color: #1b1f24; cursor: pointer; }
@@ -31,9 +48,21 @@ export class Panel {
   private host: HTMLElement | null = null;
   private root: ShadowRoot | null = null;
   private anchor: Element | null = null;
+  private box: HTMLElement | null = null;
+  private note: HTMLElement | null = null;
+  private guard: ClickGuard | null = null;
+  private hasActions = false;
+  /** The attributes this panel set on its host element; anything else there is the page's doing. */
+  private readonly attrs = new Map<string, string>();
   private readonly reposition = (): void => this.place();
 
-  constructor(private readonly doc: Document) {}
+  constructor(
+    private readonly doc: Document,
+    private readonly notes: () => GuardNotes = () => ({
+      tampered: 'This page changed or covered the mfa-bridge prompt: it no longer accepts clicks.',
+      tooSoon: 'Click again: the prompt had only just appeared or moved.',
+    }),
+  ) {}
 
   /** Shows a message with buttons beside `anchor` (or at the bottom right). Replaces any earlier one. */
   show(
@@ -45,8 +74,12 @@ export class Panel {
   ): void {
     this.ensure();
     this.anchor = anchor;
+    this.hasActions = actions.length > 0;
     // What the panel is about (no text, no secret): lets tests and page-level diagnostics see the state.
-    this.host!.setAttribute('data-mfa-bridge', state);
+    this.setAttr('data-mfa-bridge', state);
+    this.setAttr('data-mfa-bridge-armed', 'false');
+    this.attrs.delete('data-mfa-bridge-refused');
+    this.host!.removeAttribute('data-mfa-bridge-refused');
     const root = this.root!;
     root.replaceChildren();
     const style = this.doc.createElement('style');
@@ -60,7 +93,12 @@ export class Panel {
     const p = this.doc.createElement('p');
     p.className = 'text';
     p.textContent = text;
+    const note = this.doc.createElement('p');
+    note.className = 'note';
+    note.setAttribute('role', 'alert');
     panel.append(brand, p);
+    this.box = panel;
+    this.note = note;
     if (actions.length) {
       const row = this.doc.createElement('div');
       row.className = 'actions';
@@ -72,14 +110,82 @@ export class Panel {
         b.addEventListener('click', (ev) => {
           ev.stopPropagation();
           if (!ev.isTrusted) return; // the page cannot press our buttons
+          const verdict = this.guard?.accept(ev) ?? { ok: false as const, reason: 'void' as const };
+          if (!verdict.ok) {
+            this.refused(verdict.reason);
+            return;
+          }
           a.run();
         });
         row.append(b);
       }
       panel.append(row);
     }
+    // Below the buttons: a note that appears must not move them.
+    panel.append(note);
     root.append(style, panel);
     this.place();
+    this.watch();
+  }
+
+  /** A fresh guard for what is shown now: every new prompt arms from zero. */
+  private watch(): void {
+    this.guard?.stop();
+    const host = this.host!;
+    this.guard = new ClickGuard({
+      host,
+      expectedAttributes: () => this.attrs,
+      reinsert: () => this.insert(),
+      size: () => ({ width: WIDTH, height: this.box?.offsetHeight ?? 0 }),
+      onChange: (s) => this.guarded(host, s),
+    });
+  }
+
+  private guarded(host: HTMLElement, s: GuardState): void {
+    if (host !== this.host) return;
+    if (s.void && !this.hasActions) {
+      // A warning the page tried to hide or move: put it back as it was, and keep watching.
+      this.restore();
+      return;
+    }
+    this.setAttr('data-mfa-bridge-armed', String(s.armed));
+    if (s.void && this.note) this.note.textContent = this.notes().tampered;
+  }
+
+  private refused(reason: string): void {
+    this.setAttr('data-mfa-bridge-refused', reason);
+    if (this.note) this.note.textContent = reason === 'void' ? this.notes().tampered : this.notes().tooSoon;
+  }
+
+  /** Sets one of the panel's own attributes on the host (remembered, so the guard knows it is ours). */
+  private setAttr(name: string, value: string): void {
+    this.attrs.set(name, value);
+    this.host?.setAttribute(name, value);
+  }
+
+  /** Puts the host back exactly as the panel left it: its own attributes only, in <body>, on top. */
+  private restore(): void {
+    const host = this.host;
+    if (!host) return;
+    for (const a of Array.from(host.attributes)) if (!this.attrs.has(a.name)) host.removeAttribute(a.name);
+    for (const [n, v] of this.attrs) host.setAttribute(n, v);
+    this.insert();
+    this.watch();
+  }
+
+  /** Appends the host to <body> (again) and raises it into the top layer. */
+  private insert(): void {
+    const host = this.host;
+    if (!host) return;
+    const parent = this.doc.body ?? this.doc.documentElement;
+    if (host.parentElement !== parent || !host.isConnected) parent.append(host);
+    if (typeof host.showPopover === 'function' && !host.matches(':popover-open')) {
+      try {
+        host.showPopover();
+      } catch {
+        // not in a document that can show it; the guard reports it
+      }
+    }
   }
 
   /** Shows a short message that goes away by itself. */
@@ -92,6 +198,9 @@ export class Panel {
   }
 
   hide(): void {
+    this.guard?.stop();
+    this.guard = null;
+    this.attrs.clear();
     this.host?.remove();
     this.host = null;
     this.root = null;
@@ -106,9 +215,12 @@ export class Panel {
 
   private ensure(): void {
     if (this.host?.isConnected) return;
+    this.guard?.stop();
+    this.attrs.clear();
     this.host = this.doc.createElement('mfa-bridge-ui');
     this.root = this.host.attachShadow({ mode: 'closed' });
-    (this.doc.body ?? this.doc.documentElement).append(this.host);
+    if (typeof this.host.showPopover === 'function') this.setAttr('popover', 'manual');
+    this.insert();
     this.doc.defaultView?.addEventListener('scroll', this.reposition, true);
     this.doc.defaultView?.addEventListener('resize', this.reposition);
   }
@@ -117,7 +229,7 @@ export class Panel {
     const host = this.host;
     const view = this.doc.defaultView;
     if (!host || !view) return;
-    const w = 300;
+    const w = WIDTH;
     let left = view.innerWidth - w - 16;
     let top = view.innerHeight - 140;
     if (this.anchor?.isConnected) {
@@ -133,9 +245,10 @@ export class Panel {
     }
     const x = Math.max(8, Math.round(left));
     const y = Math.max(8, Math.round(top));
-    host.setAttribute(
-      'style',
-      `all: initial !important; display: block !important; position: fixed !important; z-index: 2147483647 !important; width: ${w}px !important; left: ${x}px !important; top: ${y}px !important;`,
-    );
+    const style = `all: initial !important; display: block !important; position: fixed !important; z-index: 2147483647 !important; visibility: visible !important; overflow: visible !important; width: ${w}px !important; left: ${x}px !important; top: ${y}px !important;`;
+    if (this.attrs.get('style') === style) return;
+    this.setAttr('style', style);
+    // A panel that moves must be seen in its new place before a click counts.
+    this.guard?.moved();
   }
 }
