@@ -72,9 +72,15 @@ async function nextStep(after: number): Promise<void> {
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 }
 
-/** Clicks the extension panel's first button (a trusted click: the page itself cannot press it). */
+/**
+ * Clicks the extension panel's first button (a trusted click: the page itself cannot press it), once
+ * the panel is armed (in view, unchanged and uncovered for a moment: the click guard).
+ */
 async function clickPanel(page: Page, state: string): Promise<void> {
-  const host = await page.waitForSelector(`mfa-bridge-ui[data-mfa-bridge="${state}"]`, { timeout: 20_000 });
+  const host = await page.waitForSelector(
+    `mfa-bridge-ui[data-mfa-bridge="${state}"][data-mfa-bridge-armed="true"]`,
+    { timeout: 20_000 },
+  );
   const box = await host!.boundingBox();
   if (!box) throw new Error('panel has no box');
   await page.mouse.click(box.x + box.width * 0.25, box.y + box.height - 26);
