@@ -225,7 +225,10 @@ export function NewPasswordFields(props: {
 export function errorMessage(e: unknown, t: Translate): string {
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
     const code = (e as { code: string }).code;
-    const map: Partial<Record<string, MessageKey>> = { 'wrong-password': 'wrongPassword' };
+    const map: Partial<Record<string, MessageKey>> = {
+      'wrong-password': 'wrongPassword',
+      'not-authenticator': 'scanNotAuthenticator',
+    };
     const key = map[code];
     if (key) return t(key);
     if (code !== 'internal') return String((e as { message: string }).message);

@@ -6,6 +6,7 @@ import type { EffectiveSettings } from '../settings/effective';
 import type { AccountSummary } from '../vault/accounts';
 import { displayName } from '../vault/accounts';
 import { sendVault } from '../vault/client';
+import type { ScanResult } from '../vault/protocol';
 import type { CodeResult, ImportReport, VaultStatus } from '../vault/service';
 import { AccountList } from './account-list';
 import {
@@ -530,6 +531,58 @@ function SubViewHeader(p: { title: string; onBack: () => void }) {
   );
 }
 
+/**
+ * What a QR scan found: every account with its issuer, name and the origin of the frame that showed it
+ * (a frame from another site is called out); the user ticks which to add. Nothing is pre-selected.
+ */
+export function ScanPicker(p: {
+  scan: ScanResult;
+  picked: ReadonlySet<number>;
+  onPick: (picked: ReadonlySet<number>) => void;
+  onAdd: () => void;
+  busy: boolean;
+}) {
+  const t = useT();
+  const toggle = (i: number, on: boolean) => {
+    const next = new Set(p.picked);
+    if (on) next.add(i);
+    else next.delete(i);
+    p.onPick(next);
+  };
+  return (
+    <section class="scan-found" aria-label={t('scanFound', { n: p.scan.accounts.length })}>
+      <p>{t('scanFound', { n: p.scan.accounts.length })}</p>
+      <ul class="scan-list">
+        {p.scan.accounts.map((a, i) => (
+          <li key={a.uri} data-cross-origin={String(a.crossOrigin)}>
+            <label class="row">
+              <input
+                type="checkbox"
+                checked={p.picked.has(i)}
+                onChange={(e) => toggle(i, e.currentTarget.checked)}
+              />
+              <span>
+                <strong>{a.issuer || a.account}</strong>
+                {a.issuer ? ` (${a.account})` : ''}
+                <br />
+                <small>
+                  {a.frameOrigin ? t('scanFrom', { origin: a.frameOrigin }) : t('scanUnknownFrame')}
+                  {a.crossOrigin && a.frameOrigin ? ` — ${t('scanCrossOrigin')}` : ''}
+                  {a.source === 'migration' ? ` — ${t('scanMigration')}` : ''}
+                </small>
+              </span>
+            </label>
+          </li>
+        ))}
+      </ul>
+      {p.scan.notAuthenticator > 0 && <p class="hint">{t('scanOthers', { n: p.scan.notAuthenticator })}</p>}
+      <button type="button" class="primary" disabled={p.busy || p.picked.size === 0} onClick={p.onAdd}>
+        {t('scanAddSelected')}
+      </button>
+    </section>
+  );
+}
+
 function AddView(p: { settings: EffectiveSettings; onClose: () => void }) {
   const t = useT();
   const s = p.settings.values;
@@ -546,6 +599,8 @@ function AddView(p: { settings: EffectiveSettings; onClose: () => void }) {
     algorithm: 'SHA1',
   });
   const [report, setReport] = useState<ImportReport>();
+  const [scan, setScan] = useState<ScanResult>();
+  const [picked, setPicked] = useState<ReadonlySet<number>>(new Set());
   const action = useAction();
   const { busy, error, setError } = action;
   useEffect(() => {
@@ -583,6 +638,7 @@ function AddView(p: { settings: EffectiveSettings; onClose: () => void }) {
               aria-selected={tab === k}
               onClick={() => {
                 setTab(k);
+                setScan(undefined);
                 setReport(undefined);
                 setError(undefined);
               }}
@@ -609,13 +665,41 @@ function AddView(p: { settings: EffectiveSettings; onClose: () => void }) {
                 disabled={busy}
                 onClick={() =>
                   run(async () => {
-                    const scan = await sendVault({ type: 'vault.scanTab' });
-                    await importText(scan.found.map((x) => x.text).join('\n'));
+                    setScan(undefined);
+                    setPicked(new Set());
+                    try {
+                      setScan(await sendVault({ type: 'vault.scanTab' }));
+                    } catch (e) {
+                      // "No QR code" and "not an authenticator code" are different answers.
+                      if ((e as { code?: string }).code === 'not-found')
+                        throw { code: 'scan-none', message: t('scanNone') };
+                      throw e;
+                    }
                   })
                 }
               >
                 {t('scanQr')}
               </button>
+              {scan && (
+                <ScanPicker
+                  scan={scan}
+                  picked={picked}
+                  onPick={setPicked}
+                  busy={busy}
+                  onAdd={() =>
+                    run(async () => {
+                      await importText(
+                        scan.accounts
+                          .filter((_, i) => picked.has(i))
+                          .map((a) => a.uri)
+                          .join('\n'),
+                      );
+                      setScan(undefined);
+                      setPicked(new Set());
+                    })
+                  }
+                />
+              )}
             </div>
           ))}
         {tab === 'uri' && (

@@ -25,6 +25,7 @@ import {
   type WireError,
   type WireResponse,
 } from './protocol';
+import { accountsFromCodes, type ScannedCode } from './scan';
 import { VaultService } from './service';
 
 export const AUTOLOCK_ALARM = 'vault.autolock';
@@ -314,42 +315,96 @@ function requireOrigin(origin: string | undefined): string {
   return origin;
 }
 
-/** Capture the active tab of the focused window and decode QR codes in it (jsQR). */
+/**
+ * Capture the active tab of the focused window, decode every QR code in it (jsQR) and say what each
+ * holds and which frame showed it. No code at all and no authenticator code are different errors.
+ */
 export async function scanVisibleTab(): Promise<ScanResult> {
   const s = await settingsNow();
   if (s.values.disableQrScan)
     throw new VaultError('qr-disabled', 'Scanning QR codes is turned off by your organisation.');
-  const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] });
+  const win = await browser.windows.getLastFocused({ windowTypes: ['normal'], populate: true });
   if (win.id === undefined) throw new VaultError('not-found', 'No browser window to scan.');
+  const tab = win.tabs?.find((t) => t.active);
   const dataUrl = await browser.tabs.captureVisibleTab(win.id, { format: 'png' });
   const bitmap = await createImageBitmap(await (await fetch(dataUrl)).blob());
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new VaultError('not-found', 'Cannot read the tab image.');
   ctx.drawImage(bitmap, 0, 0);
-  const found = decodeQrCodes(ctx.getImageData(0, 0, bitmap.width, bitmap.height));
-  if (found.length === 0) {
-    throw new VaultError('not-found', 'No authenticator QR code is visible in the current tab.');
+  const decoded = decodeQrCodes(ctx.getImageData(0, 0, bitmap.width, bitmap.height));
+  if (decoded.length === 0) throw new VaultError('not-found', 'No QR code is visible in the current tab.');
+  const codes: ScannedCode[] = [];
+  for (const d of decoded) codes.push({ text: d.text, ...(await frameShowing(tab, d.at, bitmap.width)) });
+  const report = accountsFromCodes(codes);
+  if (report.accounts.length === 0)
+    throw new VaultError('not-authenticator', 'This QR code is not an authenticator set-up code.');
+  return report;
+}
+
+const originOf = (url: string | undefined): string | null => {
+  try {
+    const o = url ? new URL(url).origin : 'null';
+    return o === 'null' ? null : o;
+  } catch {
+    return null;
   }
-  return { found };
+};
+
+/**
+ * Which document shows the point `at` (screenshot pixels) of the tab: the top-level page, or the frame
+ * whose element is there. Origins are the browser's (tab and webNavigation URLs), never the page's word;
+ * a frame we cannot tell apart is reported as cross-origin with an unknown origin.
+ */
+async function frameShowing(
+  tab: { id?: number; url?: string; width?: number } | undefined,
+  at: { x: number; y: number },
+  imageWidth: number,
+): Promise<{ frameOrigin: string | null; crossOrigin: boolean }> {
+  const top = originOf(tab?.url);
+  if (tab?.id === undefined) return { frameOrigin: null, crossOrigin: true };
+  try {
+    const scale = tab.width ? imageWidth / tab.width : 1;
+    const [res] = await browser.scripting.executeScript({
+      target: { tabId: tab.id, frameIds: [0] },
+      func: (x: number, y: number) => {
+        const el = document.elementFromPoint(x, y);
+        if (!el || !['iframe', 'frame', 'embed', 'object'].includes(el.localName)) return null;
+        const src = (el as HTMLIFrameElement).src || (el as HTMLObjectElement).data || '';
+        return { src: src ? new URL(src, document.baseURI).href : '' };
+      },
+      args: [at.x / scale, at.y / scale],
+    });
+    const hit = res?.result as { src: string } | null | undefined;
+    if (!hit) return { frameOrigin: top, crossOrigin: top === null };
+    const frames = (await browser.webNavigation.getAllFrames({ tabId: tab.id })) ?? [];
+    const frame = frames.find((f) => f.parentFrameId === 0 && f.url === hit.src);
+    const origin = originOf(frame?.url);
+    return { frameOrigin: origin, crossOrigin: origin === null || origin !== top };
+  } catch {
+    // Pages the extension may not script (the browser's own, the web store): only the tab's origin.
+    return { frameOrigin: top, crossOrigin: top === null };
+  }
 }
 
 /**
  * jsQR reads one code per image; to find several (a page with more than one QR), decode, blank the
- * found code's area, and decode again (at most 10 codes).
+ * found code's area, and decode again (at most 10 codes). Every code is returned, with its centre.
  */
-export function decodeQrCodes(img: ImageData): ScanResult['found'] {
-  const found: ScanResult['found'] = [];
+export function decodeQrCodes(img: ImageData): Array<{ text: string; at: { x: number; y: number } }> {
+  const found: Array<{ text: string; at: { x: number; y: number } }> = [];
   const data = new Uint8ClampedArray(img.data);
   for (let i = 0; i < 10; i++) {
     const r = jsQR(data, img.width, img.height, { inversionAttempts: 'attemptBoth' });
     if (!r) break;
-    const text = r.data.trim();
-    if (/^otpauth-migration:\/\//i.test(text)) found.push({ text, kind: 'migration' });
-    else if (/^otpauth:\/\//i.test(text)) found.push({ text, kind: 'otpauth' });
     const loc = r.location;
     const xs = [loc.topLeftCorner.x, loc.topRightCorner.x, loc.bottomLeftCorner.x, loc.bottomRightCorner.x];
     const ys = [loc.topLeftCorner.y, loc.topRightCorner.y, loc.bottomLeftCorner.y, loc.bottomRightCorner.y];
+    const at = {
+      x: (Math.min(...xs) + Math.max(...xs)) / 2,
+      y: (Math.min(...ys) + Math.max(...ys)) / 2,
+    };
+    found.push({ text: r.data.trim(), at });
     const pad = 8;
     const x0 = Math.max(0, Math.floor(Math.min(...xs)) - pad);
     const x1 = Math.min(img.width, Math.ceil(Math.max(...xs)) + pad);

@@ -15,6 +15,8 @@ export type VaultErrorCode =
   | 'bad-import'
   | 'export-disabled'
   | 'qr-disabled'
+  /** QR codes were found in the tab, but none is an authenticator set-up code. */
+  | 'not-authenticator'
   | 'origin-not-allowed'
   | 'forbidden';
 

@@ -12,6 +12,7 @@ import * as v from 'valibot';
 import type { EffectiveSettings } from '../settings/effective';
 import type { AccountSummary } from './accounts';
 import type { VaultErrorCode, VaultErrorDetails } from './errors';
+import type { ScanReport } from './scan';
 import type { CodeResult, ImportReport, VaultInfo, VaultStatus } from './service';
 
 const Password = v.pipe(v.string(), v.maxLength(1024));
@@ -100,10 +101,8 @@ export const RequestSchema = v.variant('type', [
 export type VaultRequest = v.InferOutput<typeof RequestSchema>;
 export type VaultRequestType = VaultRequest['type'];
 
-export interface ScanResult {
-  /** Accounts found in QR codes on the visible tab, ready for `vault.add` / `vault.import`. */
-  found: Array<{ text: string; kind: 'otpauth' | 'migration' }>;
-}
+/** What a scan of the visible tab found (./scan.ts): accounts to pick from, never imported blindly. */
+export type ScanResult = ScanReport;
 
 /** What each request answers. */
 export interface VaultResponses {

@@ -105,6 +105,10 @@ describe('vault and popup in Chromium', () => {
         'xpath///button[not(@role) and normalize-space()="Scan QR code on this page"]',
       );
       await scan!.click();
+      // The scan lists what it found; the user picks the account to add.
+      const pick = await win.waitForSelector('.scan-list input[type="checkbox"]', { timeout: 20_000 });
+      await pick!.click();
+      await win.click('xpath///button[normalize-space()="Add selected"]');
       await win.waitForFunction(() => document.body.textContent?.includes('Added 1 account(s).'), {
         timeout: 20_000,
       });
