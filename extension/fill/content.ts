@@ -54,7 +54,11 @@ export class MfaController {
   }
 
   constructor(private readonly deps: ContentDeps) {
-    this.panel = new Panel(deps.doc, () => ({ tampered: this.t.tampered, tooSoon: this.t.tooSoon }));
+    this.panel = new Panel(deps.doc, () => ({
+      tampered: this.t.tampered,
+      tooSoon: this.t.tooSoon,
+      framed: this.t.framed,
+    }));
   }
 
   private async call<T extends keyof FillResponses>(

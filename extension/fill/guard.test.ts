@@ -11,7 +11,15 @@ describe('click guard rules', () => {
 
   it('voids the prompt for deliberate changes to its element, only disarms for passing obstructions', () => {
     for (const r of ['moved', 'restyled', 'not-top-layer'] as const) expect(voids(r)).toBe(true);
-    for (const r of ['removed', 'hidden', 'transformed', 'off-screen', 'covered', 'occluded'] as const)
+    for (const r of [
+      'removed',
+      'hidden',
+      'transformed',
+      'off-screen',
+      'covered',
+      'occluded',
+      'unverifiable',
+    ] as const)
       expect(voids(r)).toBe(false);
     expect(voids(null)).toBe(false);
   });

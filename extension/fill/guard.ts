@@ -21,8 +21,10 @@
  * - no other top-layer element of the page (open popover, modal dialog, fullscreen element) overlaps it;
  * - in Chromium, IntersectionObserver v2 (`trackVisibility`): the browser's own verdict that the panel
  *   is unoccluded, untransformed and fully opaque — this also catches a `pointer-events: none` decoy
- *   that hit testing cannot see. Firefox has no such API: there a top-layer decoy hidden in the page's
- *   own closed shadow root with `pointer-events: none` is not detected (docs/security.md).
+ *   that hit testing cannot see, and an embedding page that hides or covers the frame the panel is in.
+ *   Firefox has no such API: there a panel inside a frame never arms (the embedding page could make the
+ *   whole frame transparent and nothing inside the frame can tell), and a top-layer decoy hidden in the
+ *   page's own closed shadow root with `pointer-events: none` is not detected (docs/security.md).
  */
 
 export const ARM_MS = 500;
@@ -38,7 +40,9 @@ export type Obstruction =
   | 'transformed'
   | 'off-screen'
   | 'covered'
-  | 'occluded';
+  | 'occluded'
+  /** In a frame, without IntersectionObserver v2 (Firefox): the embedding page could hide the frame. */
+  | 'unverifiable';
 
 /** Reasons after which the prompt is void: the page deliberately changed our element. */
 const VOIDING: ReadonlySet<Obstruction> = new Set(['moved', 'restyled', 'not-top-layer']);
@@ -79,6 +83,8 @@ export interface ClickGuardOptions {
   /** Width and height the panel gave the host, in CSS pixels. */
   size: () => { width: number; height: number };
   onChange: (state: GuardState) => void;
+  /** The panel is in a frame (not the top-level document). */
+  framed?: boolean;
   now?: () => number;
   armMs?: number;
 }
@@ -289,6 +295,7 @@ export class ClickGuard {
       if (o.right > r.left && o.left < r.right && o.bottom > r.top && o.top < r.bottom) return 'covered';
     }
     if (this.ioVisible === false) return 'occluded';
+    if (this.o.framed && this.ioVisible === undefined) return 'unverifiable';
     return null;
   }
 }

@@ -26,6 +26,8 @@ const en = {
   tampered:
     'This page changed or covered the mfa-bridge prompt, so it no longer accepts clicks. Use the mfa-bridge toolbar button instead.',
   tooSoon: 'Click again: mfa-bridge only accepts a click once its prompt has been in view for a moment.',
+  framed:
+    'This sign-in page is shown inside another site, which could hide this prompt: open it in its own tab, or use the mfa-bridge toolbar button.',
 };
 type Messages = typeof en;
 
@@ -53,6 +55,8 @@ const nl: Messages = {
   tampered:
     'Deze pagina heeft de melding van mfa-bridge veranderd of afgedekt; daarom reageert die niet meer op klikken. Gebruik de knop van mfa-bridge in de werkbalk.',
   tooSoon: 'Klik nog eens: mfa-bridge telt een klik pas als de melding even in beeld is geweest.',
+  framed:
+    'Deze aanmeldpagina staat binnen een andere site, die deze melding kan verbergen: open hem in een eigen tabblad, of gebruik de knop van mfa-bridge in de werkbalk.',
 };
 
 const de: Messages = {
@@ -80,6 +84,8 @@ const de: Messages = {
     'Diese Seite hat die Meldung von mfa-bridge verändert oder verdeckt, daher reagiert sie nicht mehr auf Klicks. Verwenden Sie die Schaltfläche von mfa-bridge in der Symbolleiste.',
   tooSoon:
     'Bitte erneut klicken: mfa-bridge zählt einen Klick erst, wenn die Meldung einen Moment sichtbar war.',
+  framed:
+    'Diese Anmeldeseite wird in einer anderen Website angezeigt, die diese Meldung verbergen könnte: Öffnen Sie sie in einem eigenen Tab oder verwenden Sie die Schaltfläche von mfa-bridge in der Symbolleiste.',
 };
 
 const ALL: Record<Lang, Messages> = { en, nl, de };

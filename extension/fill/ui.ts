@@ -23,6 +23,8 @@ export interface GuardNotes {
   tampered: string;
   /** A click came before the prompt had been visible, unchanged and uncovered for a moment. */
   tooSoon: string;
+  /** In a frame, and the browser cannot tell whether the embedding page hides the frame. */
+  framed: string;
 }
 
 const WIDTH = 300;
@@ -61,6 +63,7 @@ export class Panel {
     private readonly notes: () => GuardNotes = () => ({
       tampered: 'This page changed or covered the mfa-bridge prompt: it no longer accepts clicks.',
       tooSoon: 'Click again: the prompt had only just appeared or moved.',
+      framed: 'This page is shown inside another page: use the toolbar button.',
     }),
   ) {}
 
@@ -138,6 +141,7 @@ export class Panel {
       reinsert: () => this.insert(),
       size: () => ({ width: WIDTH, height: this.box?.offsetHeight ?? 0 }),
       onChange: (s) => this.guarded(host, s),
+      framed: this.doc.defaultView !== null && this.doc.defaultView.top !== this.doc.defaultView,
     });
   }
 

@@ -8,12 +8,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'puppeteer';
+import type { Browser, Frame, Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureHtml } from '../fixtures/load.js';
 import { launchChromium } from '../support/chromium';
 import { launchFirefox } from '../support/firefox';
-import { callFromPage } from '../support/vault-pages';
+import { callFromPage, serveHtml } from '../support/vault-pages';
 
 const MASTER = 'Correct-Horse-Battery-42';
 const PANEL = 'mfa-bridge-ui';
@@ -47,8 +47,18 @@ async function startHostileSite(): Promise<{ url(path: string): string; close():
   };
 }
 
+async function until<T>(what: string, f: () => T | undefined, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Where the panel's first (primary) button is, in page coordinates. */
-async function buttonPoint(page: Page, state: string): Promise<{ x: number; y: number }> {
+async function buttonPoint(page: Page | Frame, state: string): Promise<{ x: number; y: number }> {
   const host = await page.waitForSelector(`${PANEL}[data-mfa-bridge="${state}"]`, { timeout: 20_000 });
   const box = await host!.boundingBox();
   if (!box) throw new Error('panel has no box');
@@ -63,7 +73,7 @@ async function armed(page: Page, state: string): Promise<void> {
 }
 
 /** The page records where trusted clicks land (a click on the panel is seen as its host element). */
-async function recordClicks(page: Page): Promise<void> {
+async function recordClicks(page: Page | Frame): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as { clicks: string[] };
     w.clicks = [];
@@ -75,7 +85,7 @@ async function recordClicks(page: Page): Promise<void> {
  * After the attack click: the click reached the panel and the panel refused it (returns why), or it
  * never reached the panel (an inert page under a modal dialog: returns where it went).
  */
-async function outcome(page: Page): Promise<string> {
+async function outcome(page: Page | Frame): Promise<string> {
   const h = await page.waitForFunction(
     () => {
       const clicks = (window as unknown as { clicks: string[] }).clicks;
@@ -254,6 +264,31 @@ function suite(name: string, launch: () => Promise<Session>) {
         /^[0-9]{6}$/,
       );
       await page.close();
+    }, 60_000);
+
+    it('a page that frames the site and makes the frame transparent over a decoy: the click saves nothing', async () => {
+      const framer = await serveHtml(
+        `<!doctype html><title>Win</title><button style="position:absolute;left:0;top:0;width:780px;height:580px">Claim your prize</button><iframe src="${site.url('/enrol')}" width="780" height="580" style="position:absolute;left:0;top:0;border:0;opacity:0"></iframe>`,
+      );
+      try {
+        await emptyVault();
+        const page = await session.browser.newPage();
+        // Another origin than the allowed site: only the framed site gets the panel.
+        await page.goto(framer.url.replace('localhost', '127.0.0.1'));
+        const frame = await until('the framed site', () =>
+          page.frames().find((f) => f.url().includes('/enrol')),
+        );
+        const p = await buttonPoint(frame, 'save');
+        await recordClicks(frame);
+        await page.mouse.click(p.x, p.y);
+        // Chromium: IntersectionObserver v2 sees the frame is transparent. Firefox has no way to tell,
+        // so a panel in a frame never arms there.
+        expect(await outcome(frame)).toMatch(/^(occluded|unverifiable)$/);
+        expect(await callFromPage(ext, { type: 'vault.list' })).toEqual([]);
+        await page.close();
+      } finally {
+        await framer.close();
+      }
     }, 60_000);
 
     it('a look-alike warning the page removes or hides is put back', async () => {
