@@ -132,6 +132,16 @@ export class ClickGuard {
     this.check();
   }
 
+  private observedBody: HTMLElement | null = null;
+
+  /** Watches <body> for the panel's removal; again when the page replaces <body>. */
+  private observeBody(): void {
+    const body = this.doc.body;
+    if (!body || body === this.observedBody) return;
+    this.observedBody = body;
+    this.mo.observe(body, { attributes: true, childList: true, subtree: false });
+  }
+
   private visibilityObserver(): IntersectionObserver | null {
     if (typeof IntersectionObserverEntry === 'undefined') return null;
     if (!('isVisible' in IntersectionObserverEntry.prototype)) return null;
@@ -193,6 +203,7 @@ export class ClickGuard {
   check(): void {
     if (this.stopped) return;
     const host = this.o.host;
+    this.observeBody();
     if (!host.isConnected) {
       // Removed (e.g. a page that re-renders <body>): put back, and arm again from zero.
       this.o.reinsert();
