@@ -102,7 +102,7 @@ export class ClickGuard {
   private readonly timer: ReturnType<typeof setInterval>;
   private last: GuardState = { armed: false, void: false, reason: 'hidden' };
   private stopped = false;
-
+  private observedBody: HTMLElement | null = null;
   private readonly now: () => number;
 
   constructor(private readonly o: ClickGuardOptions) {
@@ -125,14 +125,12 @@ export class ClickGuard {
       childList: true,
       subtree: false,
     });
-    if (this.doc.body) this.mo.observe(this.doc.body, { attributes: true, childList: true, subtree: false });
+    this.observeBody();
     this.io = this.visibilityObserver();
     this.timer = setInterval(() => this.check(), CHECK_MS);
     o.host.addEventListener('toggle', () => this.check());
     this.check();
   }
-
-  private observedBody: HTMLElement | null = null;
 
   /** Watches <body> for the panel's removal; again when the page replaces <body>. */
   private observeBody(): void {

@@ -158,7 +158,9 @@ export class Panel {
 
   private refused(reason: string): void {
     this.setAttr('data-mfa-bridge-refused', reason);
-    if (this.note) this.note.textContent = reason === 'void' ? this.notes().tampered : this.notes().tooSoon;
+    if (!this.note) return;
+    const n = this.notes();
+    this.note.textContent = reason === 'void' ? n.tampered : reason === 'unverifiable' ? n.framed : n.tooSoon;
   }
 
   /** Sets one of the panel's own attributes on the host (remembered, so the guard knows it is ours). */
