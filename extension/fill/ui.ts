@@ -153,7 +153,12 @@ export class Panel {
       return;
     }
     this.setAttr('data-mfa-bridge-armed', String(s.armed));
-    if (s.void && this.note) this.note.textContent = this.notes().tampered;
+    if (s.void) {
+      // A prompt the page tampered with stays void (the guard remembers), but is shown again as it was,
+      // saying why it no longer acts: the user learns the page interfered.
+      this.restoreHost();
+      if (this.note) this.note.textContent = this.notes().tampered;
+    }
   }
 
   private refused(reason: string): void {
@@ -169,14 +174,19 @@ export class Panel {
     this.host?.setAttribute(name, value);
   }
 
-  /** Puts the host back exactly as the panel left it: its own attributes only, in <body>, on top. */
+  /** Puts the host back exactly as the panel left it (its own attributes only, in <body>, on top) and watches it afresh. */
   private restore(): void {
+    this.restoreHost();
+    this.watch();
+  }
+
+  /** The host's attributes back to the panel's own, and the host back in <body> and the top layer. */
+  private restoreHost(): void {
     const host = this.host;
     if (!host) return;
     for (const a of Array.from(host.attributes)) if (!this.attrs.has(a.name)) host.removeAttribute(a.name);
-    for (const [n, v] of this.attrs) host.setAttribute(n, v);
+    for (const [n, v] of this.attrs) if (host.getAttribute(n) !== v) host.setAttribute(n, v);
     this.insert();
-    this.watch();
   }
 
   /** Appends the host to <body> (again) and raises it into the top layer. */
