@@ -28,6 +28,8 @@ export interface GuardNotes {
 }
 
 const WIDTH = 300;
+/** Room kept below the panel for the guard's note (three lines). */
+const NOTE_RESERVE = 56;
 
 const STYLE = `
 :host { all: initial; }
@@ -259,8 +261,11 @@ export class Panel {
       left = r.right + 8 + w <= view.innerWidth ? r.right + 8 : Math.max(8, r.left);
       top = r.right + 8 + w <= view.innerWidth ? r.top - 4 : r.bottom + 6;
     }
+    // The whole panel stays in view, also once a note below the buttons makes it taller (the panel does
+    // not move for the note: its buttons stay where the user saw them).
+    const h = (this.box?.offsetHeight ?? 0) + NOTE_RESERVE;
     const x = Math.max(8, Math.round(left));
-    const y = Math.max(8, Math.round(top));
+    const y = Math.max(8, Math.round(Math.min(top, view.innerHeight - h - 8)));
     const style = `all: initial !important; display: block !important; position: fixed !important; z-index: 2147483647 !important; visibility: visible !important; overflow: visible !important; width: ${w}px !important; left: ${x}px !important; top: ${y}px !important;`;
     if (this.attrs.get('style') === style) return;
     this.setAttr('style', style);
