@@ -53,9 +53,12 @@ export function releaseShLauncher() {
   return [
     '#!/bin/sh',
     '# mfa-bridge native host launcher: runs the bundled Node runtime on the host code beside it.',
+    '# The few tools used here are found even when the browser passes no usable PATH.',
+    'PATH="/usr/bin:/bin${PATH:+:$PATH}"',
     'self=$0',
     'if real=$(readlink -f -- "$0" 2>/dev/null) && [ -n "$real" ]; then self=$real; fi',
-    'here=$(dirname -- "$self")',
+    'here=${self%/*}',
+    '[ "$here" = "$self" ] && here=.',
     ...SH_CLEAR,
     'exec "$here/runtime/node" "$here/mfa-bridge-host.mjs" "$@"',
     '',

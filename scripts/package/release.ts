@@ -1,0 +1,73 @@
+// Everything `npm run package` produces, from one signing key and one base URL.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ExtensionIds } from '../../native-host/src/install/ids';
+import { tarGz, zipDir } from './archive';
+import { buildHostFolder, packageVersion } from './host';
+import { loadSigningKey, type SigningKey, throwawayKey } from './keys';
+import { parseTarget, ROOT } from './targets';
+
+export const DEFAULT_FIREFOX_ID = 'mfa-bridge@mfa-bridge.org';
+export const DEFAULT_BASE_URL = 'https://mfa-bridge.example.com/extension/';
+
+export interface ReleaseOptions {
+  out: string;
+  targets: string[];
+  keyFile?: string;
+  /** Given directly (tests); otherwise from keyFile / the environment / a throw-away one. */
+  key?: SigningKey;
+  baseUrl?: string;
+  firefoxId?: string;
+  log?: (line: string) => void;
+  runtimeCache?: string;
+  /** Skip the archives of host folders (tests that only need the folders). */
+  skipArchives?: boolean;
+}
+
+export interface Release {
+  out: string;
+  version: string;
+  key: SigningKey;
+  ids: ExtensionIds;
+  baseUrl: string;
+  hostFolders: Record<string, string>;
+}
+
+export async function packageRelease(o: ReleaseOptions): Promise<Release> {
+  const log = o.log ?? (() => undefined);
+  const out = resolve(ROOT, o.out);
+  const version = packageVersion();
+  let key = o.key ?? loadSigningKey(o.keyFile ? { file: o.keyFile } : {});
+  if (!key) {
+    key = throwawayKey();
+    log(
+      'WARNING: no signing key given (--key FILE, MFA_BRIDGE_SIGNING_KEY_FILE or MFA_BRIDGE_SIGNING_KEY): ' +
+        `signed with a throw-away key, extension ID ${key.chromiumId}. Browsers cannot update this build from a later one.`,
+    );
+  } else {
+    log(`signing key: ${key.source} (extension ID ${key.chromiumId})`);
+  }
+  const baseUrl = (o.baseUrl ?? DEFAULT_BASE_URL).replace(/\/?$/, '/');
+  const ids: ExtensionIds = { chromium: key.chromiumId, firefox: o.firefoxId ?? DEFAULT_FIREFOX_ID };
+  mkdirSync(out, { recursive: true });
+  const hostFolders: Record<string, string> = {};
+  for (const name of o.targets) {
+    const target = parseTarget(name);
+    const folderName = `mfa-bridge-host-${version}-${target.name}`;
+    const dir = join(out, folderName);
+    buildHostFolder({ target, dir, ids, ...(o.runtimeCache ? { runtimeCache: o.runtimeCache } : {}) });
+    hostFolders[target.name] = dir;
+    if (!o.skipArchives) {
+      if (target.os === 'win32') {
+        rmSync(`${dir}.zip`, { force: true });
+        await zipDir(dir, `${dir}.zip`);
+        log(`wrote ${dir}.zip`);
+      } else {
+        tarGz(dir, `${dir}.tar.gz`);
+        log(`wrote ${dir}.tar.gz`);
+      }
+    }
+  }
+  writeFileSync(join(out, 'extension-ids.json'), `${JSON.stringify(ids, null, 2)}\n`);
+  return { out, version, key, ids, baseUrl, hostFolders };
+}
