@@ -54,9 +54,11 @@ export function releaseShLauncher() {
     '#!/bin/sh',
     '# mfa-bridge native host launcher: runs the bundled Node runtime on the host code beside it.',
     '# The few tools used here are found even when the browser passes no usable PATH.',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
     'PATH="/usr/bin:/bin${PATH:+:$PATH}"',
     'self=$0',
     'if real=$(readlink -f -- "$0" 2>/dev/null) && [ -n "$real" ]; then self=$real; fi',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
     'here=${self%/*}',
     '[ "$here" = "$self" ] && here=.',
     ...SH_CLEAR,
