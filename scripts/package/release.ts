@@ -3,8 +3,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExtensionIds } from '../../native-host/src/install/ids';
 import { tarGz, zipDir } from './archive';
+import { buildDeb } from './deb';
+import { CRX_NAME, packageChromium, packageFirefox, UPDATES_JSON, UPDATES_XML, XPI_NAME } from './extension';
 import { buildHostFolder, packageVersion } from './host';
 import { loadSigningKey, type SigningKey, throwawayKey } from './keys';
+import { buildMacPackage } from './macos';
+import { buildMsi } from './msi';
+import { writePolicyTemplates } from './policies';
 import { parseTarget, ROOT } from './targets';
 
 export const DEFAULT_FIREFOX_ID = 'mfa-bridge@mfa-bridge.org';
@@ -20,6 +25,10 @@ export interface ReleaseOptions {
   firefoxId?: string;
   log?: (line: string) => void;
   runtimeCache?: string;
+  /** Skip the CRX and XPI (tests of the host alone). */
+  skipExtension?: boolean;
+  /** Skip the .deb, .msi and macOS package. */
+  skipSystemPackages?: boolean;
   /** Skip the archives of host folders (tests that only need the folders). */
   skipArchives?: boolean;
 }
@@ -69,5 +78,24 @@ export async function packageRelease(o: ReleaseOptions): Promise<Release> {
     }
   }
   writeFileSync(join(out, 'extension-ids.json'), `${JSON.stringify(ids, null, 2)}\n`);
+  if (!o.skipExtension) {
+    const extDir = join(out, 'extension');
+    mkdirSync(extDir, { recursive: true });
+    await packageChromium(key, baseUrl, extDir);
+    await packageFirefox(ids, baseUrl, extDir);
+    log(
+      `wrote ${extDir}/{${CRX_NAME},${UPDATES_XML},${XPI_NAME},${UPDATES_JSON}} (serve them at ${baseUrl})`,
+    );
+  }
+  if (!o.skipSystemPackages) {
+    if (hostFolders['linux-x64'])
+      log(`wrote ${buildDeb({ hostFolder: hostFolders['linux-x64'], version, ids, outDir: out })}`);
+    if (hostFolders['win-x64'])
+      log(`wrote ${buildMsi({ hostFolder: hostFolders['win-x64'], version, ids, outDir: out })}`);
+    if (hostFolders['darwin-x64'])
+      log(`wrote ${buildMacPackage({ hostFolder: hostFolders['darwin-x64'], version, ids, outDir: out })}`);
+  }
+  const policies = writePolicyTemplates({ ids, baseUrl }, join(out, 'policies'));
+  log(`wrote ${policies.length} policy templates into ${join(out, 'policies')}`);
   return { out, version, key, ids, baseUrl, hostFolders };
 }

@@ -41,6 +41,8 @@ describe('release host folders', () => {
       out: join(work, 'release'),
       targets: ['linux-x64', 'darwin-x64', 'win-x64'],
       skipArchives: true,
+      skipExtension: true,
+      skipSystemPackages: true,
     });
     copy = join(work, 'unpacked here', 'opt', 'mfa-bridge');
     mkdirSync(join(copy, '..'), { recursive: true });
