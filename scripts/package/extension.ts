@@ -75,12 +75,19 @@ export async function packageChromium(key: SigningKey, baseUrl: string, outDir: 
   return version;
 }
 
-/** XPI of dist/firefox-mv3 with the add-on ID and update_url set, and its updates.json. */
+/** XPI of dist/firefox-mv3 with the add-on ID and (for an https base URL) update_url set, and its updates.json. */
 export async function packageFirefox(ids: ExtensionIds, baseUrl: string, outDir: string): Promise<string> {
   let version = '';
   const dir = stage(FIREFOX_DIST, (m) => {
     const bss = (m.browser_specific_settings ?? {}) as { gecko?: Record<string, unknown> };
-    bss.gecko = { ...bss.gecko, id: ids.firefox, update_url: new URL(UPDATES_JSON, baseUrl).href };
+    // Firefox refuses to install an add-on whose update_url is not https: a plain-http base URL (a
+    // local test server) gives an XPI without automatic updates.
+    const updateUrl = new URL(UPDATES_JSON, baseUrl);
+    bss.gecko = {
+      ...bss.gecko,
+      id: ids.firefox,
+      ...(updateUrl.protocol === 'https:' ? { update_url: updateUrl.href } : {}),
+    };
     m.browser_specific_settings = bss;
     version = String(m.version);
   });
