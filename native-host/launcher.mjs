@@ -11,6 +11,36 @@
 // drops NODE_EXTRA_CA_CERTS, whose CA bundle (common on managed machines) cost ~90 ms of every start.
 // MFA_BRIDGE_* (transport, log) is kept.
 
+/** NODE_* variables Node documents, cleared by name (a builtin, no process started). */
+export const KNOWN_NODE_ENV = [
+  'NODE_OPTIONS',
+  'NODE_PATH',
+  'NODE_EXTRA_CA_CERTS',
+  'NODE_ICU_DATA',
+  'NODE_COMPILE_CACHE',
+  'NODE_DISABLE_COMPILE_CACHE',
+  'NODE_REPL_EXTERNAL_MODULE',
+  'NODE_REPL_HISTORY',
+  'NODE_V8_COVERAGE',
+  'NODE_DEBUG',
+  'NODE_DEBUG_NATIVE',
+  'NODE_PENDING_DEPRECATION',
+  'NODE_PENDING_PIPE_INSTANCES',
+  'NODE_PRESERVE_SYMLINKS',
+  'NODE_REDIRECT_WARNINGS',
+  'NODE_NO_WARNINGS',
+  'NODE_DISABLE_COLORS',
+  'NODE_TLS_REJECT_UNAUTHORIZED',
+  'NODE_SKIP_PLATFORM_CHECK',
+  'NODE_UNIQUE_ID',
+  'NODE_CHANNEL_FD',
+  'NODE_CHANNEL_SERIALIZATION_MODE',
+  'NODE_USE_ENV_PROXY',
+  'NODE_USE_SYSTEM_CA',
+  'NODE_TEST_CONTEXT',
+  'NODE_ENV',
+];
+
 /** Variables cleared besides every NODE_* one. */
 export const CLEARED_ENV = [
   'OPENSSL_CONF',
@@ -30,7 +60,11 @@ const shQuote = (s) => `'${s.replace(/'/g, "'\\''")}'`;
 
 const SH_CLEAR = [
   '# Clear what would make Node (or the loader) run other code: every NODE_* variable and these.',
-  `for v in $(env | sed -n 's/^\\(NODE_[A-Za-z0-9_]*\\)=.*/\\1/p'); do unset "$v"; done`,
+  '# Known names go by the builtin `unset`; env and sed run only when some other NODE_* is left.',
+  `unset ${KNOWN_NODE_ENV.join(' ')}`,
+  'case $(export -p) in *NODE_*)',
+  `  for v in $(env | sed -n 's/^\\(NODE_[A-Za-z0-9_]*\\)=.*/\\1/p'); do unset "$v"; done ;;`,
+  'esac',
   `unset ${CLEARED_ENV.join(' ')}`,
 ];
 
@@ -57,7 +91,8 @@ export function releaseShLauncher() {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
     'PATH="/usr/bin:/bin${PATH:+:$PATH}"',
     'self=$0',
-    'if real=$(readlink -f -- "$0" 2>/dev/null) && [ -n "$real" ]; then self=$real; fi',
+    '# Follow a symbolic link to the launcher (e.g. /usr/bin/mfa-bridge-host); browsers run it directly.',
+    'if [ -L "$0" ] && real=$(readlink -f -- "$0" 2>/dev/null) && [ -n "$real" ]; then self=$real; fi',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
     'here=${self%/*}',
     '[ "$here" = "$self" ] && here=.',
