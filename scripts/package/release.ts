@@ -56,6 +56,8 @@ export async function packageRelease(o: ReleaseOptions): Promise<Release> {
   } else {
     log(`signing key: ${key.source} (extension ID ${key.chromiumId})`);
   }
+  if (!o.baseUrl)
+    log(`no --base-url: the update manifests and policy templates name ${DEFAULT_BASE_URL} (a placeholder)`);
   const baseUrl = (o.baseUrl ?? DEFAULT_BASE_URL).replace(/\/?$/, '/');
   const ids: ExtensionIds = { chromium: key.chromiumId, firefox: o.firefoxId ?? DEFAULT_FIREFOX_ID };
   mkdirSync(out, { recursive: true });
