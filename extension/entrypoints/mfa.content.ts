@@ -18,6 +18,9 @@ export default defineContentScript({
   runAt: 'document_idle',
   allFrames: true,
   main() {
+    // An opaque origin (CSP sandbox, <iframe sandbox>, data:, sandboxed srcdoc) is never served; the
+    // background refuses such frames too.
+    if (self.origin === 'null') return;
     if (!ownsThisFrame()) return;
     const controller = new MfaController({
       doc: document,

@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { getEffectiveSettings } from '../settings/effective';
+import { type MessageSenderLike, senderOrigin } from '../sites/sender';
 import { base32Decode, type OtpAccount, parseOtpauthUri } from '../vault/otp';
 import { activationFor, CLOCK_WARN_MS, clockOffsetMs } from './policy';
 import {
@@ -22,13 +23,7 @@ const CHOICES_KEY = 'fill.choices';
 const BOUND_KEY = 'fill.boundOrigins';
 const CLOCK_TTL_MS = 10 * 60_000;
 
-interface Sender {
-  id?: string;
-  url?: string;
-  origin?: string;
-  tab?: { id?: number };
-  frameId?: number;
-}
+type Sender = MessageSenderLike;
 
 export class FillError extends Error {
   override readonly name = 'FillError';
@@ -40,19 +35,12 @@ export class FillError extends Error {
   }
 }
 
-/** The sender frame's origin; content scripts only. */
-export function senderOrigin(sender: Sender, extensionId: string): string {
+/** The sender frame's origin as the browser reports it; content scripts only, opaque origins refused. */
+export function contentScriptOrigin(sender: Sender, extensionId: string): string {
   if (sender.id !== extensionId) throw new FillError('forbidden', 'Not from this extension.');
   if (!sender.tab) throw new FillError('forbidden', 'Only the page script asks for codes.');
-  let origin = sender.origin;
-  if (!origin || origin === 'null') {
-    try {
-      origin = sender.url ? new URL(sender.url).origin : undefined;
-    } catch {
-      origin = undefined;
-    }
-  }
-  if (!origin || origin === 'null') throw new FillError('forbidden', 'Unknown sender origin.');
+  const origin = senderOrigin(sender);
+  if (!origin) throw new FillError('forbidden', 'This frame has no origin the extension serves.');
   return origin;
 }
 
@@ -222,7 +210,7 @@ export async function handleFill(
   try {
     const parsed = v.safeParse(FillRequestSchema, message);
     if (!parsed.success) throw new FillError('bad-request', `Invalid request: ${parsed.issues[0].message}`);
-    const origin = senderOrigin(sender, extensionId);
+    const origin = contentScriptOrigin(sender, extensionId);
     return { ok: true, value: await dispatch(parsed.output, origin) };
   } catch (e) {
     if (e instanceof FillError) return { ok: false, error: { code: e.code, message: e.message } };

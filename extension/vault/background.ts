@@ -11,6 +11,7 @@ import { setupClipboardClear } from '../clipboard/background';
 import { SettingsCache } from '../settings/cache';
 import { type SettingsAreas, SettingsError, setUserSettings } from '../settings/effective';
 import { isSettingKey, type SettingKey } from '../settings/schema';
+import { isExtensionPage, type MessageSenderLike, senderOrigin } from '../sites/sender';
 import { LAST_ACTIVITY_KEY, planAutoLock } from './autolock';
 import { VaultError } from './errors';
 import { parseImport } from './imports';
@@ -143,12 +144,7 @@ export function setupVault(): VaultService {
   return svc;
 }
 
-interface Sender {
-  id?: string;
-  url?: string;
-  tab?: { id?: number; windowId?: number };
-  frameId?: number;
-}
+type Sender = MessageSenderLike;
 
 /** runtime.getURL (WXT types it per project in .wxt/, which the repository's tsconfig does not include). */
 export function extensionUrl(path: string): string {
@@ -174,18 +170,15 @@ export async function handle(
     }
     const req = parsed.output;
     if (sender.id !== browser.runtime.id) throw new VaultError('forbidden', 'Not from this extension.');
-    const fromExtensionPage = typeof sender.url === 'string' && sender.url.startsWith(extensionBase());
+    const fromExtensionPage = isExtensionPage(sender, browser.runtime.id, new URL(extensionBase()).origin);
     let frameOrigin: string | null = null;
     if (!fromExtensionPage) {
       if (!CONTENT_SCRIPT_REQUESTS.has(req.type)) {
         throw new VaultError('forbidden', 'This request is only accepted from the extension’s own pages.');
       }
-      try {
-        frameOrigin = sender.url ? new URL(sender.url).origin : null;
-      } catch {
-        frameOrigin = null;
-      }
-      if (!frameOrigin || frameOrigin === 'null') throw new VaultError('forbidden', 'Unknown sender origin.');
+      // The browser's word on the frame's origin; opaque (sandboxed, data:, srcdoc) frames get nothing.
+      frameOrigin = senderOrigin(sender);
+      if (!frameOrigin) throw new VaultError('forbidden', 'This frame has no origin the extension serves.');
     }
     const value = await dispatch(svc, req, frameOrigin, sender);
     return { ok: true, value };
