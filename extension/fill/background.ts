@@ -5,9 +5,9 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { getEffectiveSettings } from '../settings/effective';
-import { type MessageSenderLike, senderOrigin } from '../sites/sender';
+import { activationFor, type MessageSenderLike, senderOrigin } from '../sites/index';
 import { base32Decode, type OtpAccount, parseOtpauthUri } from '../vault/otp';
-import { activationFor, CLOCK_WARN_MS, clockOffsetMs } from './policy';
+import { CLOCK_WARN_MS, clockOffsetMs } from './policy';
 import {
   type ClockInfo,
   type FillRequest,

@@ -3,7 +3,7 @@
  * valibot in the background; the origin always comes from the message's sender, never from the page.
  */
 import * as v from 'valibot';
-import type { Activation } from './policy';
+import type { Activation } from '../sites/activation';
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 

@@ -5,6 +5,7 @@
 
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import { IAMCONNECTED_HOSTS } from '../../detect/profiles/iamconnected-hosts';
 import { affectsSettings } from '../../settings/cache';
 import {
   getEffectiveSettings,
@@ -12,8 +13,8 @@ import {
   type Settings,
   type WritableArea,
 } from '../../settings/index';
+import { type BridgeMode, resolveSiteMode, type SiteModeSettings, senderOrigin } from '../../sites/index';
 import type { RuntimePortLike } from '../relay';
-import { type BridgeMode, IAMCONNECTED_HOSTS, resolveSiteMode, type SiteModeSettings } from '../site-mode';
 import { BRIDGE_PORT_NAME, type ModeAnswer, ModeQuerySchema, PIN_PORT_NAME } from '../wire';
 import { askHost, BrowserAccessProbe } from './browser-access';
 import type { FrameLike, SenderLike } from './caller';
@@ -159,7 +160,8 @@ export function setupBridge(): void {
         sendResponse({ mode: 'off' });
         return undefined;
       }
-      const origin = sender.origin ?? (sender.url ? safeOrigin(sender.url) : 'null');
+      // The browser-reported origin only: opaque or missing is 'null', which resolves to 'off'.
+      const origin = senderOrigin(sender) ?? 'null';
       const forRequest = query.output.forRequest === true;
       void siteMode(origin)
         .then(async (mode): Promise<ModeAnswer> => {
@@ -209,14 +211,6 @@ export function setupBridge(): void {
     if (affectsSettings(changes, area)) void refreshProvide();
   });
   void refreshProvide();
-}
-
-function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return 'null';
-  }
 }
 
 /** (Re)registers the MAIN-world provide script for the sites the bridge serves. */
