@@ -25,7 +25,6 @@ export default defineContentScript({
     const controller = new MfaController({
       doc: document,
       sendFill: (req) => browser.runtime.sendMessage(req) as Promise<FillWire<unknown> | undefined>,
-      sendVault: (req) => browser.runtime.sendMessage(req),
     });
     void controller.start().catch(() => controller.stop());
   },
