@@ -36,7 +36,7 @@ type Runtime = Omit<typeof browser.runtime, 'getURL'> & {
 
 let installed = false;
 
-/** Outcome lines (request ids, operations, error names; never options, PINs or key material). */
+/** Outcome lines (request ids, operations, error names; never options, PINs, key material or visited sites). */
 function bridgeLog(line: string): void {
   console.debug(`mfa-bridge: ${line}`);
 }
@@ -169,13 +169,12 @@ export function setupBridge(): void {
           // A fallback request: does the browser have HID access to any key the host sees?
           const browserHid = await browserAccess.check();
           if (browserHid === 'none') {
-            bridgeLog(`fallback for ${origin}: the browser cannot reach the keys the host sees; bridging`);
+            bridgeLog('fallback: the browser cannot reach the keys the host sees; bridging');
           }
           return { mode, browserHid };
         })
         .then(
           (answer) => {
-            if (!forRequest) bridgeLog(`mode ${answer.mode} for ${origin}`);
             sendResponse(answer);
             // A page the bridge serves has loaded: start the host now, so its start-up overlaps the
             // page's own (only on those sites; a missing host is reported when a request comes); on a
