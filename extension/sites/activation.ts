@@ -6,7 +6,7 @@
 import { IAMCONNECTED_HOSTS } from '../detect/profiles/iamconnected-hosts';
 import type { FillMode, Settings, SiteProfileName } from '../settings/schema';
 import { isBoundTo } from './binding';
-import { hostMatches, hostOf, isLocalhost } from './hosts';
+import { hostMatches, hostOf, servedOrigin } from './hosts';
 import { lookalikeOf } from './lookalike';
 
 export type ActivationSettings = Pick<
@@ -16,15 +16,8 @@ export type ActivationSettings = Pick<
 
 /** Filling allowed on this origin? `allowedSites` empty means no restriction by policy. https only, except localhost. */
 export function isFillAllowed(origin: string, s: Pick<Settings, 'allowedSites'>): boolean {
-  let u: URL;
-  try {
-    u = new URL(origin);
-  } catch {
-    return false;
-  }
   const host = hostOf(origin);
-  if (!host) return false;
-  if (u.protocol !== 'https:' && !(isLocalhost(host) && u.protocol === 'http:')) return false;
+  if (!host || !servedOrigin(origin)) return false;
   if (s.allowedSites.length === 0) return true;
   return s.allowedSites.some((p) => hostMatches(p, host));
 }

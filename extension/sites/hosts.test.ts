@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostMatches, hostOf } from './hosts';
+import { hostMatches, hostOf, servedOrigin } from './hosts';
 
 describe('host patterns', () => {
   it.each([
@@ -25,5 +25,19 @@ describe('host patterns', () => {
     ['about:srcdoc', null],
   ])('hostOf(%s) = %s', (origin, host) => {
     expect(hostOf(origin)).toBe(host);
+  });
+  it.each([
+    ['https://login.example.com/x?y', 'https://login.example.com'],
+    ['https://login.example.com:8443/', 'https://login.example.com:8443'],
+    ['http://localhost:8080/signin', 'http://localhost:8080'],
+    ['http://app.localhost:3000/', 'http://app.localhost:3000'],
+    ['http://login.example.com/', null],
+    ['http://127.0.0.1:8080/', null],
+    ['ftp://example.com/', null],
+    ['chrome://settings', null],
+    ['about:blank', null],
+    ['not a url', null],
+  ])('servedOrigin(%s) = %s', (url, origin) => {
+    expect(servedOrigin(url)).toBe(origin);
   });
 });

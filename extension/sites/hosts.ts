@@ -31,3 +31,20 @@ export function hostMatches(pattern: string, host: string): boolean {
 export function isLocalhost(host: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost');
 }
+
+/**
+ * The origin of a URL the extension serves at all — https, or plain http on localhost and its
+ * subdomains — or null. The one rule for filling, binding an account and the popup's "this site".
+ */
+export function servedOrigin(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  const host = hostOf(url);
+  if (!host) return null;
+  if (u.protocol === 'https:' || (u.protocol === 'http:' && isLocalhost(host))) return u.origin;
+  return null;
+}

@@ -3,7 +3,7 @@
  * may be filled on. The stored (plaintext-inside-the-container) form and its schema.
  */
 import * as v from 'valibot';
-import { isLocalhost } from '../sites/hosts';
+import { servedOrigin } from '../sites/hosts';
 import { fromBase64, toBase64 } from './crypto';
 import { type OtpAccount, validateOtpAccount } from './otp';
 
@@ -44,7 +44,7 @@ export function normalizeOrigin(
     return { ok: false, message: `"${input.slice(0, 80)}" is not a web address.` };
   }
   // The site module's rule (extension/sites): https, or plain http on localhost and its subdomains only.
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLocalhost(u.hostname))) {
+  if (!servedOrigin(u.href)) {
     return { ok: false, message: 'Only https:// sites (or http://localhost) can be bound to an account.' };
   }
   return { ok: true, origin: u.origin };
