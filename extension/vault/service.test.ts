@@ -261,6 +261,33 @@ describe('vault service', () => {
     await expect(vault.exportEncrypted('export pass 123')).rejects.toMatchObject({ code: 'export-disabled' });
   });
 
+  it('export password follows the master-password rules in force (passwordMinLength, passwordPattern)', async () => {
+    const h = harness();
+    const vault = h.make();
+    await vault.create(PASSWORD);
+    await vault.add(parseOtpauthUri(URI));
+    const before = JSON.stringify([...h.local.data.entries()]);
+    // The defaults ask for 10 characters: 8 no longer pass.
+    await expect(vault.exportEncrypted('8 chars!')).rejects.toMatchObject({
+      code: 'weak-password',
+      details: { problems: [{ code: 'too-short', min: 10 }] },
+    });
+    h.policy = { passwordMinLength: 16, passwordPattern: '[0-9]', passwordPatternHint: 'Include a digit.' };
+    await expect(vault.exportEncrypted('sixteen letters!')).rejects.toMatchObject({
+      code: 'weak-password',
+      message: 'Include a digit.',
+      details: { problems: [{ code: 'pattern', hint: 'Include a digit.' }] },
+    });
+    await expect(vault.exportEncrypted('only 12 char')).rejects.toMatchObject({
+      code: 'weak-password',
+      details: { problems: [{ code: 'too-short', min: 16 }] },
+    });
+    // Refusals change nothing; a compliant password exports.
+    expect(JSON.stringify([...h.local.data.entries()])).toBe(before);
+    const file = await vault.exportEncrypted('sixteen letters 7');
+    expect(JSON.parse(file)).toHaveProperty('ciphertext');
+  });
+
   it('changes the password (new salt), refusing a wrong old one', async () => {
     const h = harness();
     const vault = h.make();

@@ -707,9 +707,9 @@ export class VaultService {
     return this.serial(async () => {
       await this.requireExportAllowed();
       const c = await this.requireUnlocked();
-      if (exportPassword.length < 8) {
-        throw new VaultError('weak-password', 'Use at least 8 characters for the export password.');
-      }
+      // The export carries every secret off the machine: its password follows the master password's
+      // rules (passwordMinLength, passwordPattern) in force now.
+      await this.checkNewPassword(exportPassword);
       const kdf = newKdfParams(this.kdf);
       const dk = await deriveKey(exportPassword, kdf);
       const rec = await seal(encodePayload({ accounts: c.accounts }), dk, kdf, {
