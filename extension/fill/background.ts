@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { getEffectiveSettings } from '../settings/effective';
+import { trustedArea } from '../storage/trusted';
 import { base32Decode, type OtpAccount, parseOtpauthUri } from '../vault/otp';
 import { activationFor, CLOCK_WARN_MS, clockOffsetMs } from './policy';
 import {
@@ -61,8 +62,9 @@ interface StorageArea {
   set(items: Record<string, unknown>): Promise<void>;
 }
 
+/** The account chosen per origin: in the trusted store (it names visited sites; pages must not set it). */
 function local(): StorageArea {
-  return browser.storage.local as unknown as StorageArea;
+  return trustedArea();
 }
 function session(): StorageArea {
   return browser.storage.session as unknown as StorageArea;

@@ -314,7 +314,7 @@ describe('vault service', () => {
     expect(Object.keys(all)).toEqual([a.id]);
     expect(all[a.id]!.code).toBe(await oracle('JBSWY3DPEHPK3PXP', h.clock.now));
     const info = await vault.info();
-    expect(info).toMatchObject({ storage: 'storage.local', keyStorage: 'storage.session', generation: 3 });
+    expect(info).toMatchObject({ storage: 'indexeddb', keyStorage: 'storage.session', generation: 3 });
     expect(info.kdf).toEqual({ memoryKiB: 8192, iterations: 1, parallelism: 1 });
     expect(info.previousAvailable).toBe(true);
   });

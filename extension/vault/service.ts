@@ -1,9 +1,10 @@
 /**
  * The vault, background side. One instance per background context (Chrome's service worker, which
- * restarts: everything needed survives in `storage.local` (the encrypted records) and
+ * restarts: everything needed survives in the trusted store (`deps.local`: IndexedDB in the extension's
+ * origin, ../storage/trusted.ts — never `storage.local`, which content scripts reach) and
  * `storage.session` (the derived key while unlocked); nothing else is kept but a cache).
  *
- * Storage keys (storage.local):
+ * Keys in the trusted store:
  *   vault.current   the newest record          vault.previous  the generation before it
  *   vault.damaged   a damaged record set aside by a restore     vault.failures  unlock rate limit
  * storage.session:
@@ -77,7 +78,7 @@ export type AccountPatch = {
 
 export interface VaultInfo {
   /** Where the encrypted vault lives. */
-  storage: 'storage.local';
+  storage: 'indexeddb';
   /** Where the derived key is kept while unlocked. */
   keyStorage: 'storage.session';
   formatVersion: number | null;
@@ -571,7 +572,7 @@ export class VaultService {
       const { current, previous } = await this.readRecords();
       const header = current === undefined ? null : await inspect(current, 'vault').catch(() => null);
       return {
-        storage: 'storage.local',
+        storage: 'indexeddb',
         keyStorage: 'storage.session',
         formatVersion: header?.version ?? null,
         generation: header?.generation ?? null,
