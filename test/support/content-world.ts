@@ -65,8 +65,7 @@ export async function firefoxContentWorld(
   url: string,
 ): Promise<ContentWorld & { close(): Promise<void> }> {
   const tab = await firefox.browser.newPage();
-  await tab.goto(url);
-  await tab.waitForFunction(() => document.readyState === 'complete');
+  await tab.goto(url, { waitUntil: 'load' });
   const driver = await firefox.openExtensionPage('options.html');
   return {
     async run<T>(source: string): Promise<T> {
