@@ -5,7 +5,7 @@
  * previous release migrates on first start, also after an interrupted migration.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { firefoxContentWorld } from '../support/content-world';
+import { firefoxContentWorld, openFirefoxExtensionPage } from '../support/content-world';
 import { type FirefoxSession, launchFirefox } from '../support/firefox';
 import {
   expectContentScriptLocksOut,
@@ -24,13 +24,13 @@ describe('stored state in Firefox ESR', () => {
     site = await serveHtml(
       '<!doctype html><title>plain page</title><p>A page the content script runs in.</p>',
     );
-    await untilBackgroundAnswers(() => firefox.openExtensionPage('options.html'));
+    await untilBackgroundAnswers(() => openFirefoxExtensionPage(firefox, 'options.html'));
     rig = {
-      extensionPage: () => firefox.openExtensionPage('options.html'),
+      extensionPage: () => openFirefoxExtensionPage(firefox, 'options.html'),
       contentWorld: (url) => firefoxContentWorld(firefox, url),
       async restart() {
         // runtime.reload(): the background page starts again from scratch (storage and IndexedDB stay).
-        const page = await firefox.openExtensionPage('options.html');
+        const page = await openFirefoxExtensionPage(firefox, 'options.html');
         await page
           .evaluate(() => {
             setTimeout(
@@ -44,7 +44,7 @@ describe('stored state in Firefox ESR', () => {
           .catch(() => undefined);
         await new Promise((r) => setTimeout(r, 500));
         await page.close().catch(() => undefined);
-        await untilBackgroundAnswers(() => firefox.openExtensionPage('options.html'));
+        await untilBackgroundAnswers(() => openFirefoxExtensionPage(firefox, 'options.html'));
       },
     };
   });

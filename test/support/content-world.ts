@@ -59,6 +59,29 @@ export async function chromiumContentWorld(
   };
 }
 
+/**
+ * Open an extension page in Firefox. Like FirefoxSession.openExtensionPage, but the readiness check is
+ * a plain evaluation, tried again in a new tab if the old one's realm was torn down: right after
+ * `runtime.reload()` puppeteer's waitForFunction fails there with a BiDi protocol error
+ * ("right-hand side of 'in' should be an object, got null") instead of waiting.
+ */
+export async function openFirefoxExtensionPage(firefox: FirefoxSession, path: string): Promise<Page> {
+  const url = `${firefox.extensionOrigin}/${path.replace(/^\//, '')}`;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const page = await firefox.browser.newPage();
+    void page.goto(url).catch(() => undefined);
+    for (let i = 0; i < 100; i++) {
+      const ready = await page
+        .evaluate((u: string) => location.href === u && document.readyState === 'complete', url)
+        .catch(() => false);
+      if (ready) return page;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.close().catch(() => undefined);
+  }
+  throw new Error(`${url} did not open`);
+}
+
 /** The content script world of the tab showing `url` (Firefox), driven from an extension page. */
 export async function firefoxContentWorld(
   firefox: FirefoxSession,
@@ -66,7 +89,7 @@ export async function firefoxContentWorld(
 ): Promise<ContentWorld & { close(): Promise<void> }> {
   const tab = await firefox.browser.newPage();
   await tab.goto(url, { waitUntil: 'load' });
-  const driver = await firefox.openExtensionPage('options.html');
+  const driver = await openFirefoxExtensionPage(firefox, 'options.html');
   return {
     async run<T>(source: string): Promise<T> {
       const results = (await driver.evaluate(`(async () => {
