@@ -5,16 +5,19 @@
  * first start, also after an interrupted migration.
  */
 import type { Page } from 'puppeteer';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium } from '../support/chromium';
 import { chromiumContentWorld } from '../support/content-world';
 import {
   expectContentScriptLocksOut,
   expectMigrations,
+  LEGACY_EXPECTATIONS,
+  readTrustedStore,
   type StoredStateRig,
   untilBackgroundAnswers,
+  writeTrustedStore,
 } from '../support/stored-state';
-import { serveHtml } from '../support/vault-pages';
+import { callFromPage, sendFromPage, serveHtml } from '../support/vault-pages';
 
 describe('stored state in Chromium', () => {
   let chromium: ChromiumSession;
@@ -72,5 +75,44 @@ describe('stored state in Chromium', () => {
 
   it('storage written by the previous release migrates on first start, also after an interrupted migration', async () => {
     await expectMigrations(rig);
+  });
+
+  it('restore is refused on a healthy vault and for the replaced password; the popup restores a damaged one', async () => {
+    const page = await rig.extensionPage();
+    const { password, oldPassword } = LEGACY_EXPECTATIONS;
+    // The migrated vault (locked). The password the user replaced opens nothing, not even by restore.
+    expect(await sendFromPage(page, { type: 'vault.restorePrevious', password: oldPassword })).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-password' },
+    });
+    await callFromPage(page, { type: 'vault.unlock', password });
+    await callFromPage(page, {
+      type: 'vault.add',
+      account: { source: 'uri', uri: 'otpauth://totp/Extra:one?secret=GEZDGNBVGY3TQOJQ&issuer=Extra' },
+    });
+    await callFromPage(page, { type: 'vault.lock' });
+    expect(await sendFromPage(page, { type: 'vault.restorePrevious', password })).toMatchObject({
+      ok: false,
+      error: { code: 'not-damaged' },
+    });
+    expect((await callFromPage(page, { type: 'vault.status' })).state).toBe('locked');
+    // A write cut short: the popup offers the previous copy, which opens with the current password.
+    const current = (await readTrustedStore(page, ['vault.current']))['vault.current'] as {
+      ciphertext: string;
+    };
+    await writeTrustedStore(page, {
+      'vault.current': { ...current, ciphertext: current.ciphertext.slice(0, 16) },
+    });
+    await page.close();
+    const popup = await chromium.openExtensionPage('popup.html');
+    await popup.waitForSelector('input[type="password"]');
+    await popup.type('input[type="password"]', password);
+    await popup.click('button[type="submit"]');
+    await popup.waitForSelector('input[type="search"]');
+    expect(await callFromPage(popup, { type: 'vault.status' })).toEqual({
+      state: 'unlocked',
+      accounts: LEGACY_EXPECTATIONS.accounts.length,
+    });
+    await popup.close();
   });
 });

@@ -323,3 +323,26 @@ export async function expectMigrations(rig: StoredStateRig): Promise<void> {
   await rig.restart();
   await expectPreviousReleaseMigrated(rig);
 }
+
+/** Write keys of the trusted store straight to IndexedDB from an extension page (to damage a record). */
+export async function writeTrustedStore(page: Page, items: Record<string, unknown>): Promise<void> {
+  await page.evaluate(
+    async (name: string, entries: Record<string, unknown>) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open(name, 1);
+        r.onupgradeneeded = () => r.result.createObjectStore('kv');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const tx = db.transaction('kv', 'readwrite');
+      for (const [k, v] of Object.entries(entries)) tx.objectStore('kv').put(v, k);
+      await new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    TRUSTED_DB_NAME,
+    items,
+  );
+}
