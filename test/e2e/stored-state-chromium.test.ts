@@ -7,7 +7,7 @@
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium } from '../support/chromium';
-import { chromiumContentWorld } from '../support/content-world';
+import { chromiumContentWorld } from '../support/content-script-eval';
 import {
   expectContentScriptLocksOut,
   expectMigrations,

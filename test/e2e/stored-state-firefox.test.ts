@@ -5,7 +5,7 @@
  * previous release migrates on first start, also after an interrupted migration.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { firefoxContentWorld, openFirefoxExtensionPage } from '../support/content-world';
+import { firefoxContentWorld, openFirefoxExtensionPage } from '../support/content-script-eval';
 import { type FirefoxSession, launchFirefox } from '../support/firefox';
 import {
   expectContentScriptLocksOut,

@@ -9,8 +9,8 @@ import type { Page } from 'puppeteer';
 import { expect } from 'vitest';
 import { LEGACY_KEYS, MIGRATION_MARKER } from '../../extension/storage/migrate';
 import { TRUSTED_DB_NAME } from '../../extension/storage/trusted';
-import type { ContentWorld, StorageProbe } from './content-world';
-import { PROBE_STORAGE, writeLocalSource } from './content-world';
+import type { ContentEval, StorageProbe } from './content-script-eval';
+import { PROBE_STORAGE, writeLocalSource } from './content-script-eval';
 import { ROOT } from './paths';
 import { awayFromBoundary, callFromPage, sendFromPage } from './vault-pages';
 
@@ -18,7 +18,7 @@ export interface StoredStateRig {
   /** An extension page (options.html) to send messages from; the caller closes it. */
   extensionPage(): Promise<Page>;
   /** The content script's world in a tab showing `url`. */
-  contentWorld(url: string): Promise<ContentWorld & { close(): Promise<void> }>;
+  contentWorld(url: string): Promise<ContentEval & { close(): Promise<void> }>;
   /** Restart the extension (runtime.reload) and wait until its background answers again. */
   restart(): Promise<void>;
 }
