@@ -12,6 +12,7 @@ import {
   senderOrigin,
   servesContentScript,
 } from '../sites/index';
+import { trustedArea } from '../storage/trusted';
 import { base32Decode, type OtpAccount, parseOtpauthUri } from '../vault/otp';
 import { CLOCK_WARN_MS, clockOffsetMs } from './policy';
 import {
@@ -55,8 +56,9 @@ interface StorageArea {
   set(items: Record<string, unknown>): Promise<void>;
 }
 
+/** The account chosen per origin: in the trusted store (it names visited sites; pages must not set it). */
 function local(): StorageArea {
-  return browser.storage.local as unknown as StorageArea;
+  return trustedArea();
 }
 function session(): StorageArea {
   return browser.storage.session as unknown as StorageArea;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TRUSTED_AREA_NAME } from '../storage/trusted';
 import { affectsSettings, SettingsCache } from './cache';
 import { USER_SETTINGS_KEY } from './effective';
 import { MemoryArea } from './memory-area';
@@ -34,11 +35,13 @@ describe('SettingsCache', () => {
     await local.set({ [USER_SETTINGS_KEY]: { autoLockMinutes: 3 } });
     let told = 0;
     cache.onChange(() => told++);
-    expect(cache.onStorageChanged({ 'vault.current': {} }, 'local')).toBe(false);
+    expect(cache.onStorageChanged({ 'vault.current': {} }, TRUSTED_AREA_NAME)).toBe(false);
     expect(cache.onStorageChanged({ 'vault.key': {} }, 'session')).toBe(false);
+    // storage.local is content scripts' reach: a write there is not even a reason to read again.
+    expect(cache.onStorageChanged({ [USER_SETTINGS_KEY]: {} }, 'local')).toBe(false);
     expect(told).toBe(0);
     expect((await cache.get()).values.autoLockMinutes).toBe(15);
-    expect(cache.onStorageChanged({ [USER_SETTINGS_KEY]: {} }, 'local')).toBe(true);
+    expect(cache.onStorageChanged({ [USER_SETTINGS_KEY]: {} }, TRUSTED_AREA_NAME)).toBe(true);
     expect(told).toBe(1);
     expect((await cache.get()).values.autoLockMinutes).toBe(3);
   });
@@ -66,10 +69,11 @@ describe('SettingsCache', () => {
     expect(told).toBe(0);
   });
 
-  it('affectsSettings: managed always, local only for the user settings key', () => {
+  it('affectsSettings: managed always, the trusted store only for the user settings key, storage.local never', () => {
     expect(affectsSettings({}, 'managed')).toBe(true);
-    expect(affectsSettings({ [USER_SETTINGS_KEY]: {} }, 'local')).toBe(true);
-    expect(affectsSettings({ other: {} }, 'local')).toBe(false);
+    expect(affectsSettings({ [USER_SETTINGS_KEY]: {} }, TRUSTED_AREA_NAME)).toBe(true);
+    expect(affectsSettings({ other: {} }, TRUSTED_AREA_NAME)).toBe(false);
+    expect(affectsSettings({ [USER_SETTINGS_KEY]: {} }, 'local')).toBe(false);
     expect(affectsSettings({ [USER_SETTINGS_KEY]: {} }, 'sync')).toBe(false);
   });
 });

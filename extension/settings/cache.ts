@@ -5,6 +5,7 @@
  * which drops the cached value when the `managed` area or the user's settings changed, and tells its
  * listeners (to re-evaluate timers such as auto-lock).
  */
+import { TRUSTED_AREA_NAME } from '../storage/trusted';
 import {
   type EffectiveSettings,
   getEffectiveSettings,
@@ -12,10 +13,14 @@ import {
   USER_SETTINGS_KEY,
 } from './effective';
 
-/** Does a `storage.onChanged` event touch the effective settings? */
+/**
+ * Does a change event touch the effective settings? `storage.onChanged`'s 'managed' area, or the
+ * trusted store's user settings. `storage.local` never does: the user's settings no longer live there,
+ * and what a content script writes there must not even cost a re-read.
+ */
 export function affectsSettings(changes: Record<string, unknown>, areaName: string): boolean {
   if (areaName === 'managed') return true;
-  return areaName === 'local' && Object.hasOwn(changes, USER_SETTINGS_KEY);
+  return areaName === TRUSTED_AREA_NAME && Object.hasOwn(changes, USER_SETTINGS_KEY);
 }
 
 export class SettingsCache {

@@ -1,9 +1,11 @@
 /**
- * Effective settings: defaults < user choices (storage.local) < managed policy (storage.managed).
+ * Effective settings: defaults < user choices (the trusted store, ../storage/trusted.ts) < managed
+ * policy (storage.managed).
  * Policy is read once per call and awaited, never raced against a timeout. Each policy key is
  * validated on its own: a bad value is reported in `policyIssues` and ignored; the others still apply.
  */
 import { browser } from 'wxt/browser';
+import { trustedArea } from '../storage/trusted';
 import {
   defaultSettings,
   isSettingKey,
@@ -88,6 +90,7 @@ export function resolveSettings(
 }
 
 export interface SettingsAreas {
+  /** Where the user's choices live: the background's trusted store (never `storage.local`). */
   local: WritableArea;
   /** null when the browser has no managed storage at all. */
   managed: ReadableArea | null;
@@ -158,13 +161,10 @@ export async function setUserSettings(
   return getEffectiveSettings(a);
 }
 
-/** The real browser areas (background, extension pages). */
+/** The real areas (background only: extension pages ask the background with `settings.get`). */
 export async function defaultAreas(): Promise<SettingsAreas> {
-  const storage = browser.storage as unknown as {
-    local: WritableArea;
-    managed?: ReadableArea;
-  };
-  return { local: storage.local, managed: storage.managed ?? null };
+  const storage = browser.storage as unknown as { managed?: ReadableArea };
+  return { local: trustedArea(), managed: storage.managed ?? null };
 }
 
 /** Password rule check from effective settings; returns user-facing problems (empty when fine). */

@@ -1,5 +1,6 @@
 /**
- * Background wiring of the vault: the service over real browser storage, the runtime message
+ * Background wiring of the vault: the service over the trusted store (../storage/trusted.ts: the
+ * encrypted records, the failure counter, the user's settings) and storage.session, the runtime message
  * handler (validated with valibot, sender-checked), auto-lock (alarms + idle), QR scan of the tab.
  * `setupVault()` is called once from entrypoints/background.ts; other background modules (fill,
  * bridge) use `getVault()` directly.
@@ -12,6 +13,7 @@ import { SettingsCache } from '../settings/cache';
 import { type SettingsAreas, SettingsError, setUserSettings } from '../settings/effective';
 import { isSettingKey, type SettingKey } from '../settings/schema';
 import { isExtensionPage, type MessageSenderLike } from '../sites/sender';
+import { trustedArea } from '../storage/trusted';
 import { LAST_ACTIVITY_KEY, planAutoLock } from './autolock';
 import { VaultError } from './errors';
 import { parseImport } from './imports';
@@ -20,6 +22,7 @@ import {
   type NewAccount,
   RequestSchema,
   type ScanResult,
+  SETTINGS_CHANGED,
   type VaultRequest,
   type VaultResponses,
   type WireError,
@@ -51,7 +54,7 @@ function areas(): SettingsAreas & { session: StorageLike } {
     session: StorageLike;
     managed?: { get(keys?: string | string[] | null): Promise<Record<string, unknown>> };
   };
-  return { local: s.local, session: s.session, managed: s.managed ?? null };
+  return { local: trustedArea(), session: s.session, managed: s.managed ?? null };
 }
 
 /** The background's effective settings (cached; dropped when user or policy storage changes). */
@@ -130,6 +133,11 @@ export function setupVault(): VaultService {
   cache.onChange(() => queueAutoLock(() => reviewAutoLock(svc, a.session)));
   browser.storage.onChanged.addListener((changes, area) => {
     cache.onStorageChanged(changes, area);
+  });
+  trustedArea().onChanged((changes, area) => {
+    if (!cache.onStorageChanged(changes, area)) return;
+    // Open extension pages show settings: tell them (content scripts do not get runtime messages).
+    void (browser.runtime.sendMessage({ type: SETTINGS_CHANGED }) as Promise<unknown>).catch(() => undefined);
   });
   // A (re)started service worker: the alarm survives, but the auto-lock time may have changed meanwhile.
   queueAutoLock(() => reviewAutoLock(svc, a.session));

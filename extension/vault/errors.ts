@@ -11,6 +11,8 @@ export type VaultErrorCode =
   /** The right password, but it breaks the password rules now in force: unlock again with a new one. */
   | 'password-change-required'
   | 'not-found'
+  /** restorePrevious on a vault whose current record is healthy: nothing is rolled back. */
+  | 'not-damaged'
   | 'bad-request'
   | 'bad-import'
   | 'export-disabled'

@@ -96,6 +96,9 @@ export const RequestSchema = v.variant('type', [
   v.object({ type: v.literal('settings.set'), patch: v.record(v.string(), v.unknown()) }),
 ]);
 export type VaultRequest = v.InferOutput<typeof RequestSchema>;
+
+/** Background → extension pages: the effective settings changed (read them again with settings.get). */
+export const SETTINGS_CHANGED = 'settings.changed';
 export type VaultRequestType = VaultRequest['type'];
 
 /** What a scan of the visible tab found (./scan.ts): accounts to pick from, never imported blindly. */

@@ -172,7 +172,7 @@ describe('vault service', () => {
     expect((await again.list()).map((x) => x.id)).toEqual([a.id]);
   });
 
-  it('upgrades weak KDF parameters on the next unlock and keeps the old record as previous', async () => {
+  it('upgrades weak KDF parameters on the next unlock; the previous copy is re-encrypted under the upgraded key', async () => {
     const h = harness();
     await h.make(FAST_KDF).create(PASSWORD);
     await h.make(FAST_KDF).add(parseOtpauthUri(URI));
@@ -183,8 +183,9 @@ describe('vault service', () => {
     const cur = await inspect((await h.local.get(KEYS.current))[KEYS.current], 'vault');
     const prev = await inspect((await h.local.get(KEYS.previous))[KEYS.previous], 'vault');
     expect(cur.kdf).toMatchObject({ memoryKiB: 16384, iterations: 2 });
-    expect(prev.kdf).toMatchObject({ memoryKiB: 8192, iterations: 1 });
-    expect(cur.kdf.salt).not.toBe(prev.kdf.salt);
+    // The weak-parameter copy is gone: the previous generation is sealed under the new key.
+    expect(prev.kdf).toEqual(cur.kdf);
+    expect(prev.generation).toBe(cur.generation - 1);
     expect((await vault.list()).length).toBe(1);
     await vault.lock();
     expect((await h.make(stronger).unlock(PASSWORD)).state).toBe('unlocked');
@@ -261,6 +262,33 @@ describe('vault service', () => {
     await expect(vault.exportEncrypted('export pass 123')).rejects.toMatchObject({ code: 'export-disabled' });
   });
 
+  it('export password follows the master-password rules in force (passwordMinLength, passwordPattern)', async () => {
+    const h = harness();
+    const vault = h.make();
+    await vault.create(PASSWORD);
+    await vault.add(parseOtpauthUri(URI));
+    const before = JSON.stringify([...h.local.data.entries()]);
+    // The defaults ask for 10 characters: 8 no longer pass.
+    await expect(vault.exportEncrypted('8 chars!')).rejects.toMatchObject({
+      code: 'weak-password',
+      details: { problems: [{ code: 'too-short', min: 10 }] },
+    });
+    h.policy = { passwordMinLength: 16, passwordPattern: '[0-9]', passwordPatternHint: 'Include a digit.' };
+    await expect(vault.exportEncrypted('sixteen letters!')).rejects.toMatchObject({
+      code: 'weak-password',
+      message: 'Include a digit.',
+      details: { problems: [{ code: 'pattern', hint: 'Include a digit.' }] },
+    });
+    await expect(vault.exportEncrypted('only 12 char')).rejects.toMatchObject({
+      code: 'weak-password',
+      details: { problems: [{ code: 'too-short', min: 16 }] },
+    });
+    // Refusals change nothing; a compliant password exports.
+    expect(JSON.stringify([...h.local.data.entries()])).toBe(before);
+    const file = await vault.exportEncrypted('sixteen letters 7');
+    expect(JSON.parse(file)).toHaveProperty('ciphertext');
+  });
+
   it('changes the password (new salt), refusing a wrong old one', async () => {
     const h = harness();
     const vault = h.make();
@@ -286,7 +314,7 @@ describe('vault service', () => {
     expect(Object.keys(all)).toEqual([a.id]);
     expect(all[a.id]!.code).toBe(await oracle('JBSWY3DPEHPK3PXP', h.clock.now));
     const info = await vault.info();
-    expect(info).toMatchObject({ storage: 'storage.local', keyStorage: 'storage.session', generation: 3 });
+    expect(info).toMatchObject({ storage: 'indexeddb', keyStorage: 'storage.session', generation: 3 });
     expect(info.kdf).toEqual({ memoryKiB: 8192, iterations: 1, parallelism: 1 });
     expect(info.previousAvailable).toBe(true);
   });

@@ -1,9 +1,10 @@
 /**
  * The vault, background side. One instance per background context (Chrome's service worker, which
- * restarts: everything needed survives in `storage.local` (the encrypted records) and
+ * restarts: everything needed survives in the trusted store (`deps.local`: IndexedDB in the extension's
+ * origin, ../storage/trusted.ts — never `storage.local`, which content scripts reach) and
  * `storage.session` (the derived key while unlocked); nothing else is kept but a cache).
  *
- * Storage keys (storage.local):
+ * Keys in the trusted store:
  *   vault.current   the newest record          vault.previous  the generation before it
  *   vault.damaged   a damaged record set aside by a restore     vault.failures  unlock rate limit
  * storage.session:
@@ -76,7 +77,7 @@ export type AccountPatch = {
 
 export interface VaultInfo {
   /** Where the encrypted vault lives. */
-  storage: 'storage.local';
+  storage: 'indexeddb';
   /** Where the derived key is kept while unlocked. */
   keyStorage: 'storage.session';
   formatVersion: number | null;
@@ -259,15 +260,25 @@ export class VaultService {
     await this.deps.session.set({ [KEYS.sessionKey]: sk });
   }
 
-  /** Encrypt and write a new generation; the record it replaces becomes vault.previous. */
-  private async write(accounts: VaultAccount[], dk: DerivedKey, kdf: KdfParams): Promise<void> {
+  /**
+   * Encrypt and write a new generation; the record it replaces becomes vault.previous. The previous
+   * generation is always sealed under the same key as the current one: when the key changes (a new
+   * password, a KDF upgrade), the replaced generation's accounts (`prior`, decrypted by the caller) are
+   * re-encrypted under the new key, or the old-key copies are dropped, so an old password opens nothing.
+   */
+  private async write(
+    accounts: VaultAccount[],
+    dk: DerivedKey,
+    kdf: KdfParams,
+    prior?: VaultAccount[],
+  ): Promise<void> {
     const { current } = await this.readRecords();
     let generation = 1;
-    let currentOk = false;
+    let currentHeader: VaultHeader | null = null;
     if (current !== undefined) {
       try {
-        generation = (await inspect(current, 'vault')).generation + 1;
-        currentOk = true;
+        currentHeader = await inspect(current, 'vault');
+        generation = currentHeader.generation + 1;
       } catch {
         // A damaged current record is not kept as "previous": the good previous stays.
       }
@@ -277,8 +288,23 @@ export class VaultService {
       generation,
       now: this.now(),
     });
-    if (currentOk) await this.deps.local.set({ [KEYS.previous]: current });
-    await this.deps.local.set({ [KEYS.current]: rec });
+    const sameKey = currentHeader !== null && sameKeyAs(currentHeader, dk);
+    if (currentHeader === null || sameKey) {
+      if (currentHeader !== null) await this.deps.local.set({ [KEYS.previous]: current });
+      await this.deps.local.set({ [KEYS.current]: rec });
+    } else if (prior) {
+      // New key: the replaced generation, re-encrypted, and the new one in one write.
+      const previous = await seal(encodePayload({ accounts: prior }), dk, kdf, {
+        kind: 'vault',
+        generation: currentHeader.generation,
+        now: this.now(),
+      });
+      await this.deps.local.set({ [KEYS.previous]: previous, [KEYS.current]: rec });
+      await this.deps.local.remove(KEYS.damaged);
+    } else {
+      await this.deps.local.set({ [KEYS.current]: rec });
+      await this.deps.local.remove([KEYS.previous, KEYS.damaged]);
+    }
     const back = (await this.deps.local.get(KEYS.current))[KEYS.current];
     const header = await inspect(back, 'vault');
     this.cache = { digest: rec.digest, header, dk, accounts };
@@ -302,7 +328,7 @@ export class VaultService {
   private async rekey(accounts: VaultAccount[], password: string): Promise<void> {
     const kdf = newKdfParams(this.kdf);
     const dk = await deriveKey(password, kdf);
-    await this.write(accounts, dk, kdf);
+    await this.write(accounts, dk, kdf, accounts);
     await this.storeSession(dk);
   }
 
@@ -403,7 +429,7 @@ export class VaultService {
       // Re-encrypt under a fresh salt and the current parameters; the old record becomes "previous".
       const kdf = newKdfParams(this.kdf);
       dk = await deriveKey(password, kdf);
-      await this.write(opened.accounts, dk, kdf);
+      await this.write(opened.accounts, dk, kdf, opened.accounts);
     } else {
       this.cache = {
         digest: (record as VaultRecord).digest,
@@ -411,6 +437,7 @@ export class VaultService {
         dk,
         accounts: opened.accounts,
       };
+      await this.dropForeignPrevious(opened.header);
     }
     await this.storeSession(dk);
     this.deps.onActivity?.();
@@ -429,39 +456,87 @@ export class VaultService {
     this.deps.onLocked?.();
   }
 
-  /** Damaged current record: open the previous generation with the password and make it current. */
+  /**
+   * A previous generation sealed under another key than the healthy current one (written before old
+   * generations were re-keyed, or left by a write cut short between the two records) would let an old
+   * password open the accounts as they were: drop it, and a set-aside damaged record of another key.
+   */
+  private async dropForeignPrevious(currentHeader: VaultHeader): Promise<void> {
+    const got = await this.deps.local.get([KEYS.previous, KEYS.damaged]);
+    const drop: string[] = [];
+    const previous = got[KEYS.previous];
+    if (previous !== undefined) {
+      const h = await inspect(previous, 'vault').catch(() => null);
+      if (!h || !sameKeyAs(h, currentHeader)) drop.push(KEYS.previous);
+    }
+    const damaged = got[KEYS.damaged];
+    if (damaged !== undefined) {
+      const k = claimedKey(damaged);
+      if (!k || k.salt !== currentHeader.kdf.salt || k.keyCheck !== currentHeader.keyCheck)
+        drop.push(KEYS.damaged);
+    }
+    if (drop.length) await this.deps.local.remove(drop);
+  }
+
+  /**
+   * Damaged current record: open the previous generation with the password and make it current.
+   * Offered only when the current record fails its integrity check (missing, bad digest or header, or
+   * its authentication fails under this password's key); a healthy vault is never rolled back. Rate
+   * limited like unlock: every wrong password counts, and a waiting period is honoured first.
+   */
   restorePrevious(password: string): Promise<VaultStatus> {
     return this.serial(async () => {
-      const { current, previous } = await this.readRecords();
-      if (previous === undefined) throw new VaultError('not-found', 'There is no earlier copy of the vault.');
-      const opened = await this.openOrExplain(previous, undefined, password);
-      await this.deps.local.remove(KEYS.failures);
-      if (current !== undefined) await this.deps.local.set({ [KEYS.damaged]: current });
-      // Write the previous generation's accounts as a new current generation (fresh IV).
-      const gen = opened.header.generation;
-      const rec = await seal(encodePayload({ accounts: opened.accounts }), opened.dk, opened.header.kdf, {
-        kind: 'vault',
-        generation: gen + 1,
-        now: this.now(),
-      });
-      await this.deps.local.set({ [KEYS.current]: rec });
-      // Restored either way (nothing lost); but a password that breaks the rules now in force opens
-      // nothing here either: the vault stays locked and the next unlock asks for a new password.
-      const problems = checkPassword(password, (await this.deps.settings()).values);
-      if (problems.length) {
-        await this.lockNow();
-        throw passwordChangeRequired(problems);
+      const wait = await this.retryAfter();
+      if (wait > 0) {
+        throw new VaultError('rate-limited', `Too many attempts. Try again in ${Math.ceil(wait / 1000)} s.`, {
+          retryAfterMs: wait,
+        });
       }
-      this.cache = {
-        digest: rec.digest,
-        header: await inspect(rec, 'vault'),
-        dk: opened.dk,
-        accounts: opened.accounts,
-      };
-      await this.storeSession(opened.dk);
-      this.deps.onActivity?.();
-      return { state: 'unlocked', accounts: opened.accounts.length } as const;
+      const { current, previous } = await this.readRecords();
+      if (current !== undefined && (await isIntact(current))) {
+        // The record looks whole: only a failed decryption under this password shows damage. A wrong
+        // password counts as a failed attempt (openOrExplain); a right one rolls nothing back.
+        try {
+          await this.openOrExplain(current, undefined, password);
+        } catch (e) {
+          if (!(e instanceof VaultError && e.code === 'damaged')) throw e;
+          return this.restoreFrom(current, previous, password);
+        }
+        throw new VaultError('not-damaged', 'The vault is not damaged: there is nothing to restore.');
+      }
+      return this.restoreFrom(current, previous, password);
     });
+  }
+
+  private async restoreFrom(current: unknown, previous: unknown, password: string): Promise<VaultStatus> {
+    if (previous === undefined) throw new VaultError('not-found', 'There is no earlier copy of the vault.');
+    const opened = await this.openOrExplain(previous, undefined, password);
+    await this.deps.local.remove(KEYS.failures);
+    if (current !== undefined) await this.deps.local.set({ [KEYS.damaged]: current });
+    // Write the previous generation's accounts as a new current generation (fresh IV).
+    const gen = opened.header.generation;
+    const rec = await seal(encodePayload({ accounts: opened.accounts }), opened.dk, opened.header.kdf, {
+      kind: 'vault',
+      generation: gen + 1,
+      now: this.now(),
+    });
+    await this.deps.local.set({ [KEYS.current]: rec });
+    // Restored either way (nothing lost); but a password that breaks the rules now in force opens
+    // nothing here either: the vault stays locked and the next unlock asks for a new password.
+    const problems = checkPassword(password, (await this.deps.settings()).values);
+    if (problems.length) {
+      await this.lockNow();
+      throw passwordChangeRequired(problems);
+    }
+    this.cache = {
+      digest: rec.digest,
+      header: await inspect(rec, 'vault'),
+      dk: opened.dk,
+      accounts: opened.accounts,
+    };
+    await this.storeSession(opened.dk);
+    this.deps.onActivity?.();
+    return { state: 'unlocked', accounts: opened.accounts.length } as const;
   }
 
   /** Remove every trace of the vault (after the user confirmed; used when nothing can be recovered). */
@@ -496,7 +571,7 @@ export class VaultService {
       const { current, previous } = await this.readRecords();
       const header = current === undefined ? null : await inspect(current, 'vault').catch(() => null);
       return {
-        storage: 'storage.local',
+        storage: 'indexeddb',
         keyStorage: 'storage.session',
         formatVersion: header?.version ?? null,
         generation: header?.generation ?? null,
@@ -706,9 +781,9 @@ export class VaultService {
     return this.serial(async () => {
       await this.requireExportAllowed();
       const c = await this.requireUnlocked();
-      if (exportPassword.length < 8) {
-        throw new VaultError('weak-password', 'Use at least 8 characters for the export password.');
-      }
+      // The export carries every secret off the machine: its password follows the master password's
+      // rules (passwordMinLength, passwordPattern) in force now.
+      await this.checkNewPassword(exportPassword);
       const kdf = newKdfParams(this.kdf);
       const dk = await deriveKey(exportPassword, kdf);
       const rec = await seal(encodePayload({ accounts: c.accounts }), dk, kdf, {
@@ -734,6 +809,37 @@ export class VaultService {
     if ((await this.deps.settings()).values.disableExport) {
       throw new VaultError('export-disabled', 'Export is turned off by your organisation.');
     }
+  }
+}
+
+/** Was `header`'s record sealed under this key (same salt and key check)? */
+function sameKeyAs(header: VaultHeader, key: { salt: string; keyCheck: string } | VaultHeader): boolean {
+  const k = 'kdf' in key ? { salt: key.kdf.salt, keyCheck: key.keyCheck } : key;
+  return header.kdf.salt === k.salt && header.keyCheck === k.keyCheck;
+}
+
+/** The key a (possibly damaged) record's header names, without checking the record. */
+function claimedKey(record: unknown): { salt: string; keyCheck: string } | null {
+  try {
+    const h = JSON.parse((record as { header: string }).header) as {
+      kdf: { salt: unknown };
+      keyCheck: unknown;
+    };
+    return typeof h.kdf.salt === 'string' && typeof h.keyCheck === 'string'
+      ? { salt: h.kdf.salt, keyCheck: h.keyCheck }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Does the record pass the checks that need no password (structure, digest, header, version)? */
+async function isIntact(record: unknown): Promise<boolean> {
+  try {
+    await inspect(record, 'vault');
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,35 +1,28 @@
 import type { ChromiumSession } from './chromium';
 import type { FirefoxSession } from './firefox';
-
-interface ChromeStorageGlobal {
-  storage: {
-    local: {
-      get(key: string): Promise<Record<string, unknown>>;
-      set(items: Record<string, unknown>): Promise<void>;
-    };
-  };
-}
+import { callFromPage } from './vault-pages';
 
 /**
- * Merges `patch` into the extension's user settings (storage.local `settings.user`) from its service
- * worker, as the options page would; the extension validates them against its schema when it reads them.
+ * Merges `patch` into the extension's user settings the way the options page does: a `settings.set`
+ * message to the background from an extension page (the settings live in the background's trusted
+ * store, which nothing else can write). Keys set by policy or invalid values are refused there.
  */
 export async function patchUserSettings(
   chromium: ChromiumSession,
   patch: Record<string, unknown>,
 ): Promise<void> {
-  const worker = await chromium.serviceWorker();
-  await worker.evaluate(async (changes) => {
-    const chrome = (globalThis as unknown as { chrome: ChromeStorageGlobal }).chrome;
-    const key = 'settings.user';
-    const current = ((await chrome.storage.local.get(key))[key] ?? {}) as Record<string, unknown>;
-    await chrome.storage.local.set({ [key]: { ...current, ...changes } });
-  }, patch);
+  await chromium.serviceWorker();
+  const page = await chromium.openExtensionPage('options.html');
+  try {
+    await callFromPage(page, { type: 'settings.set', patch });
+  } finally {
+    await page.close();
+  }
 }
 
 /**
- * The same in Firefox, from the extension's options page (Firefox's background page is not reachable
- * through WebDriver BiDi); waits a moment after, so the background has re-registered its scripts.
+ * The same in Firefox, from the extension's options page; waits a moment after, so the background has
+ * re-registered its scripts.
  */
 export async function patchFirefoxUserSettings(
   firefox: FirefoxSession,
@@ -37,12 +30,7 @@ export async function patchFirefoxUserSettings(
 ): Promise<void> {
   const options = await firefox.openExtensionPage('options.html');
   try {
-    await options.evaluate(async (changes) => {
-      const ext = (globalThis as unknown as { browser: ChromeStorageGlobal }).browser;
-      const key = 'settings.user';
-      const current = ((await ext.storage.local.get(key))[key] ?? {}) as Record<string, unknown>;
-      await ext.storage.local.set({ [key]: { ...current, ...changes } });
-    }, patch);
+    await callFromPage(options, { type: 'settings.set', patch });
   } finally {
     await options.close();
   }

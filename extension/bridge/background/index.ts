@@ -7,13 +7,9 @@ import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { IAMCONNECTED_HOSTS } from '../../detect/profiles/iamconnected-hosts';
 import { affectsSettings } from '../../settings/cache';
-import {
-  getEffectiveSettings,
-  type ReadableArea,
-  type Settings,
-  type WritableArea,
-} from '../../settings/index';
+import { getEffectiveSettings, type ReadableArea, type Settings } from '../../settings/index';
 import { type BridgeMode, resolveSiteMode, type SiteModeSettings, senderOrigin } from '../../sites/index';
+import { trustedArea } from '../../storage/trusted';
 import type { RuntimePortLike } from '../relay';
 import { BRIDGE_PORT_NAME, type ModeAnswer, ModeQuerySchema, PIN_PORT_NAME } from '../wire';
 import { askHost, BrowserAccessProbe } from './browser-access';
@@ -41,13 +37,16 @@ function bridgeLog(line: string): void {
   console.debug(`mfa-bridge: ${line}`);
 }
 
-/** Local store of credentials registered through the bridge (public keys only), to verify signatures. */
+/**
+ * Local store of credentials registered through the bridge (public keys only), to verify signatures.
+ * In the trusted store: a content script must not plant a public key for a credential it controls.
+ */
 function credentialStore(): CredentialStore {
   const key = (rpId: string, id: string) => `${rpId} ${id}`;
   // Read once per service-worker life, then kept in memory (this store is its only writer).
   let cache: Promise<Record<string, CredentialRecord>> | null = null;
   const read = (): Promise<Record<string, CredentialRecord>> => {
-    cache ??= browser.storage.local
+    cache ??= trustedArea()
       .get(CREDENTIALS_KEY)
       .then((all) => {
         const stored = all[CREDENTIALS_KEY];
@@ -73,7 +72,7 @@ function credentialStore(): CredentialStore {
       if (entries.length > MAX_CREDENTIALS) {
         for (const [k] of entries.slice(0, entries.length - MAX_CREDENTIALS)) delete all[k];
       }
-      await browser.storage.local.set({ [CREDENTIALS_KEY]: all });
+      await trustedArea().set({ [CREDENTIALS_KEY]: all });
     },
   };
 }
@@ -87,8 +86,8 @@ export function setupBridge(): void {
   const settings = (): Promise<SiteModeSettings> => {
     // Areas passed in: settings' defaultAreas() imports wxt/browser dynamically, and Vite's preload
     // helper for that import touches `window`, which a service worker lacks.
-    const storage = browser.storage as unknown as { local: WritableArea; managed?: ReadableArea };
-    settingsCache ??= getEffectiveSettings({ local: storage.local, managed: storage.managed ?? null })
+    const storage = browser.storage as unknown as { managed?: ReadableArea };
+    settingsCache ??= getEffectiveSettings({ local: trustedArea(), managed: storage.managed ?? null })
       .then((eff): SiteModeSettings => eff.values)
       .catch((error: unknown): SiteModeSettings => {
         console.warn('mfa-bridge: settings could not be read; the bridge stays off', error);
@@ -204,9 +203,12 @@ export function setupBridge(): void {
       );
     return registering;
   };
-  // Only settings changes: the bridge's own credential store (and the vault) write storage.local too,
-  // and re-registering content scripts on every such write raced navigations for nothing.
+  // Only settings changes: the bridge's own credential store (and the vault) write the trusted store
+  // too, and re-registering content scripts on every such write raced navigations for nothing.
   browser.storage.onChanged.addListener((changes, area) => {
+    if (affectsSettings(changes, area)) void refreshProvide();
+  });
+  trustedArea().onChanged((changes, area) => {
     if (affectsSettings(changes, area)) void refreshProvide();
   });
   void refreshProvide();
