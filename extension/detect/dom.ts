@@ -216,10 +216,65 @@ export function containerOf(input: Element): Element {
   return cur;
 }
 
+const USERNAME_TOKENS = new Set([
+  'username',
+  'userid',
+  'login',
+  'loginid',
+  'identifier',
+  'email',
+  'mail',
+  'gebruikersnaam',
+  'benutzername',
+  'loginfmt',
+]);
+
+/** Lower-case autocomplete tokens of an input ("section-x username webauthn" → three tokens). */
+function autocompleteTokens(input: HTMLInputElement): string[] {
+  return (input.getAttribute('autocomplete') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+/**
+ * A field where a person types who they are (username, e-mail, identifier), by type, autocomplete or its
+ * name/id words. Read-only fields (an address shown for reference) do not count.
+ */
+export function isUsernameField(input: HTMLInputElement): boolean {
+  const type = (input.getAttribute('type') ?? 'text').toLowerCase();
+  if (type !== 'text' && type !== 'email' && type !== '') return false;
+  if (input.readOnly || input.disabled) return false;
+  if (type === 'email') return true;
+  const ac = autocompleteTokens(input);
+  if (ac.includes('username') || ac.includes('email')) return true;
+  const words = `${input.name} ${input.id}`
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+  return words.some((w) => USERNAME_TOKENS.has(w)) || words.join('') === 'user';
+}
+
+/**
+ * A password field, which never receives a one-time code, whatever its name says (Okta's Identity
+ * Engine names its password input `credentials.passcode`, like its code inputs): `type=password`,
+ * autocomplete `current-password` / `new-password` (still there when a show-password toggle has made it
+ * a text field), or a field in a form that also holds a username/e-mail field (a sign-in form).
+ */
+export function isPasswordField(input: HTMLInputElement): boolean {
+  if (input.type === 'password' || (input.getAttribute('type') ?? '').toLowerCase() === 'password')
+    return true;
+  const ac = autocompleteTokens(input);
+  if (ac.includes('current-password') || ac.includes('new-password')) return true;
+  const form = input.form ?? input.closest('form');
+  if (!form) return false;
+  for (const other of Array.from(form.querySelectorAll('input'))) {
+    if (other !== input && isUsernameField(other)) return true;
+  }
+  return false;
+}
+
 /** Inputs a person could type a code into. */
 export function isTextLike(input: HTMLInputElement): boolean {
   const t = (input.getAttribute('type') ?? 'text').toLowerCase();
-  return t === 'text' || t === 'tel' || t === 'number' || t === '' || t === 'password';
+  return t === 'text' || t === 'tel' || t === 'number' || t === '';
 }
 
 export function isEditable(input: HTMLInputElement): boolean {

@@ -1,3 +1,4 @@
+import { isPasswordField } from './dom.js';
 import type { MfaPrompt } from './types.js';
 
 export interface FillResult {
@@ -7,6 +8,8 @@ export interface FillResult {
 }
 
 export type FillFailure =
+  /** The field is (or has become) a password field: a code is never written there. */
+  | 'password-field'
   | 'other-code'
   | 'no-code-field'
   | 'bad-code'
@@ -108,6 +111,14 @@ function pasteInto(input: HTMLInputElement, code: string): boolean {
   }
 }
 
+/**
+ * The filler's own check, right before each write and independent of the detector (defence in depth):
+ * a password field never gets a code, even if a detector rule or a re-render let one through.
+ */
+function refusesCode(inputs: HTMLInputElement[]): FillResult | null {
+  return inputs.some(isPasswordField) ? { ok: false, reason: 'password-field' } : null;
+}
+
 const digitsOf = (s: string): string => s.replace(/[\s-]/g, '');
 
 function kept(inputs: HTMLInputElement[], code: string): boolean {
@@ -128,6 +139,8 @@ export async function fillCode(prompt: MfaPrompt, code: string): Promise<FillRes
   const inputs = prompt.inputs;
   if (inputs.some((i) => !i.isConnected)) return { ok: false, reason: 'detached' };
   if (inputs.some((i) => i.disabled || i.readOnly)) return { ok: false, reason: 'not-editable' };
+  const refused = refusesCode(inputs);
+  if (refused) return refused;
 
   if (inputs.length === 1) {
     const input = inputs[0]!;
@@ -135,6 +148,11 @@ export async function fillCode(prompt: MfaPrompt, code: string): Promise<FillRes
     setWhole(input, code);
     await tick();
     if (!kept(inputs, code)) {
+      const again = refusesCode(inputs); // the page had a turn: it may have re-rendered the field
+      if (again) {
+        setNativeValue(input, '');
+        return again;
+      }
       // Some widgets accept only typed characters: clear and type digit by digit.
       setNativeValue(input, '');
       input.dispatchEvent(inputEvent(viewOf(input), 'input', '', 'deleteContentBackward'));
@@ -155,6 +173,8 @@ export async function fillCode(prompt: MfaPrompt, code: string): Promise<FillRes
   for (let i = 0; i < inputs.length; i++) {
     const box = inputs[i]!;
     if (!box.isConnected) return { ok: false, reason: 'detached' };
+    const again = refusesCode([box]);
+    if (again) return again;
     typeInto(box, code[i]!, true);
     box.dispatchEvent(new (viewOf(box).Event)('change', { bubbles: true }));
     await tick();

@@ -1,6 +1,7 @@
 import {
   containerOf,
   isEditable,
+  isPasswordField,
   isTextLike,
   isVisible,
   labelOf,
@@ -24,16 +25,19 @@ import {
 } from './text.js';
 import type { DetectContext, MfaKind, MfaPrompt } from './types.js';
 
-/** A visible, editable, text-like input that is not a postal code, coupon, e-mail or password field. */
+/**
+ * A visible, editable, text-like input that is not a postal code, coupon, e-mail or password field.
+ * A password field (see `isPasswordField`) is never a candidate, so a page whose only field is one is not
+ * a code prompt.
+ */
 export function isCodeCandidate(input: HTMLInputElement, ctx: DetectContext): boolean {
-  if (!isTextLike(input) || !isEditable(input)) return false;
+  if (!isTextLike(input) || !isEditable(input) || isPasswordField(input)) return false;
   const fieldWords = tokens(
     `${input.name} ${input.id} ${input.getAttribute('autocomplete') ?? ''} ${input.type}`,
   );
   const isCodeWord = (w: string): boolean => CODE_TOKENS.has(w) || WEAK_CODE_TOKENS.has(w);
   const codeWord = fieldWords.some(isCodeWord) || tokens(labelOf(input)).some(isCodeWord);
   if (fieldWords.some((w) => EXCLUDED_FIELD_TOKENS.has(w)) && !codeWord) return false;
-  if (input.type === 'password' && !codeWord) return false;
   const max = input.maxLength;
   if (max > 0 && max !== 1 && (max < 4 || max > 12)) return false;
   if (looksExcluded(input)) return false;
