@@ -296,17 +296,44 @@ export function looksExcluded(input: HTMLInputElement): boolean {
   return EXCLUDED_WORDS.test(fold(a)) || EXCLUDED_WORDS.test(fold(a.replace(/[_-]/g, ' ')));
 }
 
-/** The submit control for a field: a submit button of its form, else a Verify/Next button nearby. */
+/** Rendered (no layout engine: not hidden by `hidden` or display/visibility up the tree). */
+function looksShown(el: Element): boolean {
+  const withCheck = el as Element & { checkVisibility?: (o?: object) => boolean };
+  const view = el.ownerDocument.defaultView;
+  const hasLayout = (el.ownerDocument.documentElement?.getBoundingClientRect().width ?? 0) > 0;
+  if (hasLayout && typeof withCheck.checkVisibility === 'function')
+    return withCheck.checkVisibility({ visibilityProperty: true });
+  for (let cur: Element | null = el; cur; cur = parentOf(cur)) {
+    if ((cur as HTMLElement).hidden) return false;
+    const s = view?.getComputedStyle(cur);
+    if (s && (s.display === 'none' || s.visibility === 'hidden')) return false;
+  }
+  return true;
+}
+
+const controlText = (b: HTMLElement): string =>
+  fold(b.textContent || (b as HTMLInputElement).value || b.getAttribute('aria-label') || '');
+
+/**
+ * The submit control for a field, by structure and meaning rather than one class name, among the shown
+ * controls of its form (else its container): a submit button; else the form's save action
+ * (`data-type=save`); else a short button-like control whose label says Verify / Next / … (en, nl, de).
+ */
 export function submitFor(input: Element, words: RegExp): HTMLElement | undefined {
   const form = input.closest('form');
   const scope = form ?? containerOf(input);
-  const typed = scope.querySelector<HTMLElement>(
-    'button[type=submit], input[type=submit], button:not([type])',
-  );
-  if (typed) return typed;
-  for (const b of Array.from(scope.querySelectorAll<HTMLElement>('button, [role=button], a.button'))) {
-    const t = fold(b.textContent ?? (b as HTMLInputElement).value ?? '');
-    if (words.test(t)) return b;
+  const shown = (sel: string): HTMLElement[] =>
+    Array.from(scope.querySelectorAll<HTMLElement>(sel)).filter(
+      (b) => !(b as HTMLButtonElement).disabled && looksShown(b),
+    );
+  const typed = shown('button[type=submit], input[type=submit], button:not([type])');
+  if (typed[0]) return typed[0];
+  const save = shown('[data-type=save]');
+  if (save[0]) return save[0];
+  for (const b of shown('button, input[type=button], [role=button], a')) {
+    const t = controlText(b);
+    // A short label ("Verify", "Verifiëren", "Weiter"), not a link such as "Verify with something else".
+    if (t.length <= 20 && t.split(' ').length <= 2 && words.test(t)) return b;
   }
   return undefined;
 }
