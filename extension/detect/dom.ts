@@ -297,7 +297,7 @@ export function looksExcluded(input: HTMLInputElement): boolean {
 }
 
 /** Rendered (no layout engine: not hidden by `hidden` or display/visibility up the tree). */
-function looksShown(el: Element): boolean {
+export function looksShown(el: Element): boolean {
   const withCheck = el as Element & { checkVisibility?: (o?: object) => boolean };
   const view = el.ownerDocument.defaultView;
   const hasLayout = (el.ownerDocument.documentElement?.getBoundingClientRect().width ?? 0) > 0;

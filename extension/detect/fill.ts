@@ -1,4 +1,5 @@
-import { isPasswordField } from './dom.js';
+import { isPasswordField, looksShown, submitFor } from './dom.js';
+import { SUBMIT_TEXT } from './text.js';
 import type { MfaPrompt } from './types.js';
 
 export interface FillResult {
@@ -127,11 +128,29 @@ function kept(inputs: HTMLInputElement[], code: string): boolean {
 }
 
 /**
+ * The prompt's submit control as the page shows it now: widgets swap their buttons while a step renders
+ * (Okta's enrolment hides "Next" and shows "Verify"), so the one found at detection may be stale.
+ */
+function refreshSubmit(prompt: MfaPrompt): void {
+  if (prompt.submit?.isConnected && looksShown(prompt.submit)) return;
+  const input = prompt.inputs[0];
+  if (!input?.isConnected) return;
+  const now = submitFor(input, SUBMIT_TEXT);
+  if (now) prompt.submit = now;
+}
+
+/**
  * Fills a code into a prompt's field or split boxes so that framework-controlled inputs accept it, then
- * checks (after the page had a turn to re-render) that the page kept the value. Never fills an
- * `other-code` prompt.
+ * checks (after the page had a turn to re-render) that the page kept the value; on success
+ * `prompt.submit` is looked up again for the page as it is now. Never fills an `other-code` prompt.
  */
 export async function fillCode(prompt: MfaPrompt, code: string): Promise<FillResult> {
+  const r = await fillInputs(prompt, code);
+  if (r.ok) refreshSubmit(prompt);
+  return r;
+}
+
+async function fillInputs(prompt: MfaPrompt, code: string): Promise<FillResult> {
   if (prompt.kind === 'other-code') return { ok: false, reason: 'other-code' };
   if (prompt.kind === 'security-key' || prompt.inputs.length === 0)
     return { ok: false, reason: 'no-code-field' };

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { detectMfaPrompt } from './index.js';
+import { detectMfaPrompt, fillCode } from './index.js';
 
 const DIR = join(import.meta.dirname, '../../test/okta-org/fixtures');
 
@@ -83,4 +83,21 @@ describe('the real Okta Sign-In Widget', () => {
       expect(p.submit?.matches('input[type=submit]')).toBe(true);
     });
   }
+});
+
+describe('the submit control after a fill', () => {
+  it('is looked up again when the one found at detection has been hidden (enrolment: Next → Verify)', async () => {
+    load('idx-enroll-totp-code-en');
+    const next = document.querySelector<HTMLElement>('.google-authenticator-next')!;
+    const verify = document.querySelector<HTMLElement>('.google-authenticator-verify')!;
+    // Detected mid-render: Next still shown, Verify not yet.
+    next.style.display = '';
+    verify.style.display = 'none';
+    const p = detectMfaPrompt(document)!;
+    expect(p.submit).toBe(next);
+    next.style.display = 'none';
+    verify.style.display = '';
+    expect(await fillCode(p, '123456')).toEqual({ ok: true });
+    expect(p.submit).toBe(verify);
+  });
 });
