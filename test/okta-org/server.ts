@@ -20,6 +20,11 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
+import {
+  decodeAttestationObject,
+  isoBase64URL,
+  parseAuthenticatorData,
+} from '@simplewebauthn/server/helpers';
 import QRCode from 'qrcode';
 import { checkTotp, newTotpSecret, totpUri } from '../site/totp.js';
 
@@ -277,6 +282,10 @@ widget.renderEl({ el: '#okta-login-container' }, function (res) {
     engine: Engine,
   ): Promise<string | null> {
     const step = t.step;
+    // The widget encodes WebAuthn data in standard base64 (CryptoUtil.binToStr); the verifier reads base64url.
+    const b64url = (v: unknown): string => Buffer.from(String(v ?? ''), 'base64').toString('base64url');
+    for (const k of ['clientData', 'attestation', 'authenticatorData', 'signatureData'])
+      if (typeof creds[k] === 'string') creds[k] = b64url(creds[k]);
     if (step.at === 'totp' || step.at === 'totp-enroll') {
       const kind = step.at === 'totp' ? 'totp-verify' : 'totp-activate';
       const r = await checkTotp(
@@ -295,14 +304,20 @@ widget.renderEl({ el: '#okta-login-container' }, function (res) {
     }
     if (step.at === 'key-enroll') {
       try {
+        // The widget sends no credential ID on enrolment: it is the one in the attested authenticator data.
+        const attestation = String(creds.attestation ?? '');
+        const authData = decodeAttestationObject(isoBase64URL.toBuffer(attestation)).get('authData');
+        const credentialId = parseAuthenticatorData(authData).credentialID;
+        if (!credentialId) throw new Error('no attested credential');
+        const id = isoBase64URL.fromBuffer(credentialId);
         const response: RegistrationResponseJSON = {
-          id: '',
-          rawId: '',
+          id,
+          rawId: id,
           type: 'public-key',
           clientExtensionResults: {},
           response: {
             clientDataJSON: String(creds.clientData ?? ''),
-            attestationObject: String(creds.attestation ?? ''),
+            attestationObject: attestation,
           },
         };
         const v = await verifyRegistrationResponse({
@@ -395,7 +410,7 @@ widget.renderEl({ el: '#okta-login-container' }, function (res) {
       app: { type: 'object', value: { name: 'oidc_client', label: 'IAMconnected', id: 'app-1' } },
       ...(user ? { user: { type: 'object', value: { id: 'u-1', identifier: user.login } } } : {}),
     };
-    const option = (a: (typeof AUTH)['totp' | 'key'], i: number, enrol: boolean) => ({
+    const option = (a: (typeof AUTH)['totp' | 'key'], i: number) => ({
       label: a.displayName,
       value: {
         form: {
@@ -410,7 +425,7 @@ widget.renderEl({ el: '#okta-login-container' }, function (res) {
           ],
         },
       },
-      relatesTo: `$.${enrol ? 'authenticators' : 'authenticatorEnrollments'}.value[${i}]`,
+      relatesTo: `$.authenticators.value[${i}]`,
     });
     const factors = (user?.enrol ?? []).map((f) => AUTH[f]);
     const authList = factors.map((a) => ({
@@ -421,11 +436,21 @@ widget.renderEl({ el: '#okta-login-container' }, function (res) {
       form(
         enrol ? 'select-authenticator-enroll' : 'select-authenticator-authenticate',
         enrol ? 'credential/enroll' : 'challenge',
-        [{ name: 'authenticator', type: 'object', options: factors.map((a, i) => option(a, i, enrol)) }],
+        [{ name: 'authenticator', type: 'object', options: factors.map((a, i) => option(a, i)) }],
       );
+    // Enrolled authenticators only, each security key with its credential ID: the widget builds
+    // allowCredentials / excludeCredentials from these.
+    const enrolled = [
+      ...(user?.totpActive ? [{ ...AUTH.totp, methods: [{ type: 'otp' }] }] : []),
+      ...(user?.keys ?? []).map((k) => ({
+        ...AUTH.key,
+        credentialId: k.id,
+        methods: [{ type: 'webauthn' }],
+      })),
+    ];
     const lists = {
       authenticators: { type: 'array', value: authList },
-      authenticatorEnrollments: { type: 'array', value: authList },
+      authenticatorEnrollments: { type: 'array', value: enrolled },
     };
     const passcode = [
       {
@@ -523,17 +548,6 @@ widget.renderEl({ el: '#okta-login-container' }, function (res) {
         return {
           ...base,
           ...lists,
-          authenticatorEnrollments: {
-            type: 'array',
-            value: [
-              ...authList,
-              ...user!.keys.map((k) => ({
-                ...AUTH.key,
-                credentialId: k.id,
-                methods: [{ type: 'webauthn' }],
-              })),
-            ],
-          },
           remediation: {
             type: 'array',
             value: [
