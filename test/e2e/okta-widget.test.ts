@@ -100,7 +100,10 @@ async function clickWidget(page: Page, selector: string, text: RegExp): Promise<
       const re = new RegExp(src, 'i');
       return (
         Array.from(document.querySelectorAll<HTMLElement>(sel)).find(
-          (e) => re.test(e.textContent ?? e.getAttribute('aria-label') ?? '') && e.offsetParent !== null,
+          (e) =>
+            re.test(
+              (e.textContent || (e as HTMLInputElement).value || e.getAttribute('aria-label') || '').trim(),
+            ) && e.offsetParent !== null,
         ) ?? false
       );
     },
@@ -236,6 +239,13 @@ describe('the real Okta Sign-In Widget with the built extension: Chromium', () =
     totpJourneys(() => r, 'classic', lang, 'chromium');
   }
 
+  for (const lang of ['en', 'nl'] as const)
+    classicJourneys(
+      () => r,
+      () => key,
+      lang,
+    );
+
   for (const lang of ['en', 'nl'] as const) {
     it(`idx ${lang}: security-key enrolment and sign-in through the bridge; abandoning the key for TOTP`, async () => {
       const who = `key-idx-${lang}-chromium@example.com`;
@@ -279,6 +289,67 @@ describe('the real Okta Sign-In Widget with the built extension: Chromium', () =
     }, 240_000);
   }
 });
+
+function classicJourneys(rig: () => Rig, key: () => Awaited<ReturnType<typeof startKey>>, lang: Lang): void {
+  it(`classic ${lang}: TOTP enrolment — QR read and saved, activation code filled and submitted`, async () => {
+    const { org, session, ext } = rig();
+    const who = `enrol-classic-${lang}@example.com`;
+    await clearVault(rig());
+    org.addUser(who, ['totp']);
+    const page = await session.browser.newPage();
+    await passwordStep(page, org, 'classic', lang, who);
+    await (await page.waitForSelector('.enroll-choices form input[type=submit]', { visible: true }))!.click(); // Configure factor
+    const android = await page.waitForSelector(
+      'input[data-se-name="__deviceType__"][value="ANDROID"] + label',
+      {
+        visible: true,
+      },
+    );
+    await android!.click();
+    await (await page.waitForSelector('form[data-se="step-device-type"] a[data-type="save"]', {
+      visible: true,
+    }))!.click();
+    await page.waitForSelector('img.qrcode-image', { visible: true, timeout: 20_000 });
+    await clickPanel(page, 'save');
+    await page.waitForSelector('mfa-bridge-ui[data-mfa-bridge="saved"]');
+    const accounts = (await send(ext, { type: 'vault.list' })) as Array<{ origins: string[] }>;
+    expect(accounts.some((a) => a.origins.includes(new URL(org.origin).origin))).toBe(true);
+    await clickWidget(
+      page,
+      'a[data-type="save"], a[data-se="button"], input[type=submit]',
+      /^(next|volgende)$/,
+    );
+    await signedIn(page, who);
+    expect(org.lastEvent('totp-activate', who)).toMatchObject({ ok: true, engine: 'classic' });
+    onePasswordAttempt(org, who);
+    await page.close();
+  }, 120_000);
+
+  it(`classic ${lang}: security-key enrolment and sign-in through the bridge (appid = the org's origin)`, async () => {
+    const { org, session } = rig();
+    const who = `key-classic-${lang}@example.com`;
+    await clearVault(rig());
+    org.addUser(who, ['key']);
+    let page = await session.browser.newPage();
+    await passwordStep(page, org, 'classic', lang, who);
+    await (await page.waitForSelector('.enroll-choices form input[type=submit]', { visible: true }))!.click(); // Configure factor
+    await page.waitForSelector('form.enroll-webauthn-form input[type=submit]', { visible: true });
+    await page.click('form.enroll-webauthn-form input[type=submit]'); // Enroll
+    await until('the key to wait for a touch', () => key().waitingForTouch);
+    key().touch();
+    await signedIn(page, who);
+    expect(org.lastEvent('key-enrol', who)).toMatchObject({ ok: true, engine: 'classic' });
+    await page.close();
+
+    page = await session.browser.newPage();
+    await passwordStep(page, org, 'classic', lang, who);
+    await until('the key to wait for a touch', () => key().waitingForTouch);
+    key().touch();
+    await signedIn(page, who);
+    expect(org.lastEvent('key-verify', who)).toMatchObject({ ok: true, engine: 'classic' });
+    await page.close();
+  }, 180_000);
+}
 
 describe('the real Okta Sign-In Widget with the built extension: Firefox ESR', () => {
   let org: OktaOrg;

@@ -192,7 +192,9 @@ export class OktaOrg {
       baseUrl: '__ORIGIN__',
       language: lang === 'nl' ? 'nl-NL' : lang,
       assets: { baseUrl: '/widget' },
-      ...(engine === 'idx' ? { stateToken: handle } : { useClassicEngine: true }),
+      ...(engine === 'idx'
+        ? { stateToken: handle }
+        : { useClassicEngine: true, features: { webauthn: true } }),
     };
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end(`<!doctype html>
