@@ -861,7 +861,9 @@ widget.renderEl({ el: '#okta-login-container' }, function (res) {
               ...keyFactor,
               _embedded: { challenge: { challenge: step.challenge, extensions: { appid: origin } } },
             },
-            factors: user.enrol.map((f) => (f === 'totp' ? totpFactor : keyFactor)),
+            // With a factor list the widget reads the challenge here, and allowCredentials from the list.
+            factors: [keyFactor],
+            challenge: { challenge: step.challenge, extensions: { appid: origin } },
           },
           _links: {
             ...base._links,
