@@ -3,7 +3,7 @@
  * background still decides every request; the patterns only say where a browser without WebAuthn gets
  * `navigator.credentials` / `PublicKeyCredential` from the bridge.
  */
-import type { SiteModeSettings } from '../site-mode';
+import type { SiteModeSettings } from '../../sites/bridge-mode';
 
 /** `host` → `*://host/*`; `*.domain` → `*://*.domain/*` (which also matches the domain itself). */
 function pattern(hostPattern: string): string {

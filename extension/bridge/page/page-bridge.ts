@@ -5,7 +5,7 @@
  * relay. Every request settles: a page-realm credential or a page-realm DOMException.
  */
 import * as v from 'valibot';
-import type { BridgeMode } from '../site-mode';
+import type { BridgeMode } from '../../sites/bridge-mode';
 import {
   type BridgeReply,
   BridgeReplySchema,
