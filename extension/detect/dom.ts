@@ -311,8 +311,15 @@ export function looksShown(el: Element): boolean {
   return true;
 }
 
+const NEXT_TEXT = /^(?:next|volgende|weiter|continue|doorgaan)\b/;
+
 const controlText = (b: HTMLElement): string =>
   fold(b.textContent || (b as HTMLInputElement).value || b.getAttribute('aria-label') || '');
+
+/** A control that moves to the next step ("Next", "Volgende", "Weiter") rather than submitting a code. */
+export function isNextControl(b: HTMLElement): boolean {
+  return NEXT_TEXT.test(controlText(b));
+}
 
 /**
  * The submit control for a field, by structure and meaning rather than one class name, among the shown
@@ -330,10 +337,11 @@ export function submitFor(input: Element, words: RegExp): HTMLElement | undefine
   if (typed[0]) return typed[0];
   const save = shown('[data-type=save]');
   if (save[0]) return save[0];
-  for (const b of shown('button, input[type=button], [role=button], a')) {
+  // A short label ("Verify", "Verifiëren", "Weiter"), not a link such as "Verify with something else";
+  // a label that submits (Verify) before one that moves on (Next), for steps that show both a moment.
+  const labelled = shown('button, input[type=button], [role=button], a').filter((b) => {
     const t = controlText(b);
-    // A short label ("Verify", "Verifiëren", "Weiter"), not a link such as "Verify with something else".
-    if (t.length <= 20 && t.split(' ').length <= 2 && words.test(t)) return b;
-  }
-  return undefined;
+    return t.length <= 20 && t.split(' ').length <= 2 && words.test(t);
+  });
+  return labelled.find((b) => !NEXT_TEXT.test(controlText(b))) ?? labelled[0];
 }

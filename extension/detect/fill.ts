@@ -1,4 +1,4 @@
-import { isPasswordField, looksShown, submitFor } from './dom.js';
+import { isNextControl, isPasswordField, looksShown, submitFor } from './dom.js';
 import { SUBMIT_TEXT } from './text.js';
 import type { MfaPrompt } from './types.js';
 
@@ -132,7 +132,9 @@ function kept(inputs: HTMLInputElement[], code: string): boolean {
  * (Okta's enrolment hides "Next" and shows "Verify"), so the one found at detection may be stale.
  */
 function refreshSubmit(prompt: MfaPrompt): void {
-  if (prompt.submit?.isConnected && looksShown(prompt.submit)) return;
+  const old = prompt.submit;
+  // A shown control that submits (not a "Next") is kept: profiles name theirs.
+  if (old?.isConnected && looksShown(old) && !isNextControl(old)) return;
   const input = prompt.inputs[0];
   if (!input?.isConnected) return;
   const now = submitFor(input, SUBMIT_TEXT);

@@ -101,3 +101,17 @@ describe('the submit control after a fill', () => {
     expect(p.submit).toBe(verify);
   });
 });
+
+describe('the submit control while a step shows both Next and Verify', () => {
+  it('is the control that submits, not the one that moves on', async () => {
+    load('idx-enroll-totp-code-en');
+    const next = document.querySelector<HTMLElement>('.google-authenticator-next')!;
+    const verify = document.querySelector<HTMLElement>('.google-authenticator-verify')!;
+    next.style.display = '';
+    verify.style.display = '';
+    const p = detectMfaPrompt(document)!;
+    expect(p.submit).toBe(verify);
+    expect(await fillCode(p, '123456')).toEqual({ ok: true });
+    expect(p.submit).toBe(verify);
+  });
+});
