@@ -216,10 +216,65 @@ export function containerOf(input: Element): Element {
   return cur;
 }
 
+const USERNAME_TOKENS = new Set([
+  'username',
+  'userid',
+  'login',
+  'loginid',
+  'identifier',
+  'email',
+  'mail',
+  'gebruikersnaam',
+  'benutzername',
+  'loginfmt',
+]);
+
+/** Lower-case autocomplete tokens of an input ("section-x username webauthn" → three tokens). */
+function autocompleteTokens(input: HTMLInputElement): string[] {
+  return (input.getAttribute('autocomplete') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+/**
+ * A field where a person types who they are (username, e-mail, identifier), by type, autocomplete or its
+ * name/id words. Read-only fields (an address shown for reference) do not count.
+ */
+export function isUsernameField(input: HTMLInputElement): boolean {
+  const type = (input.getAttribute('type') ?? 'text').toLowerCase();
+  if (type !== 'text' && type !== 'email' && type !== '') return false;
+  if (input.readOnly || input.disabled) return false;
+  if (type === 'email') return true;
+  const ac = autocompleteTokens(input);
+  if (ac.includes('username') || ac.includes('email')) return true;
+  const words = `${input.name} ${input.id}`
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+  return words.some((w) => USERNAME_TOKENS.has(w)) || words.join('') === 'user';
+}
+
+/**
+ * A password field, which never receives a one-time code, whatever its name says (Okta's Identity
+ * Engine names its password input `credentials.passcode`, like its code inputs): `type=password`,
+ * autocomplete `current-password` / `new-password` (still there when a show-password toggle has made it
+ * a text field), or a field in a form that also holds a username/e-mail field (a sign-in form).
+ */
+export function isPasswordField(input: HTMLInputElement): boolean {
+  if (input.type === 'password' || (input.getAttribute('type') ?? '').toLowerCase() === 'password')
+    return true;
+  const ac = autocompleteTokens(input);
+  if (ac.includes('current-password') || ac.includes('new-password')) return true;
+  const form = input.form ?? input.closest('form');
+  if (!form) return false;
+  for (const other of Array.from(form.querySelectorAll('input'))) {
+    if (other !== input && isUsernameField(other)) return true;
+  }
+  return false;
+}
+
 /** Inputs a person could type a code into. */
 export function isTextLike(input: HTMLInputElement): boolean {
   const t = (input.getAttribute('type') ?? 'text').toLowerCase();
-  return t === 'text' || t === 'tel' || t === 'number' || t === '' || t === 'password';
+  return t === 'text' || t === 'tel' || t === 'number' || t === '';
 }
 
 export function isEditable(input: HTMLInputElement): boolean {
@@ -241,17 +296,52 @@ export function looksExcluded(input: HTMLInputElement): boolean {
   return EXCLUDED_WORDS.test(fold(a)) || EXCLUDED_WORDS.test(fold(a.replace(/[_-]/g, ' ')));
 }
 
-/** The submit control for a field: a submit button of its form, else a Verify/Next button nearby. */
+/** Rendered (no layout engine: not hidden by `hidden` or display/visibility up the tree). */
+export function looksShown(el: Element): boolean {
+  const withCheck = el as Element & { checkVisibility?: (o?: object) => boolean };
+  const view = el.ownerDocument.defaultView;
+  const hasLayout = (el.ownerDocument.documentElement?.getBoundingClientRect().width ?? 0) > 0;
+  if (hasLayout && typeof withCheck.checkVisibility === 'function')
+    return withCheck.checkVisibility({ visibilityProperty: true });
+  for (let cur: Element | null = el; cur; cur = parentOf(cur)) {
+    if ((cur as HTMLElement).hidden) return false;
+    const s = view?.getComputedStyle(cur);
+    if (s && (s.display === 'none' || s.visibility === 'hidden')) return false;
+  }
+  return true;
+}
+
+const NEXT_TEXT = /^(?:next|volgende|weiter|continue|doorgaan)\b/;
+
+const controlText = (b: HTMLElement): string =>
+  fold(b.textContent || (b as HTMLInputElement).value || b.getAttribute('aria-label') || '');
+
+/** A control that moves to the next step ("Next", "Volgende", "Weiter") rather than submitting a code. */
+export function isNextControl(b: HTMLElement): boolean {
+  return NEXT_TEXT.test(controlText(b));
+}
+
+/**
+ * The submit control for a field, by structure and meaning rather than one class name, among the shown
+ * controls of its form (else its container): a submit button; else the form's save action
+ * (`data-type=save`); else a short button-like control whose label says Verify / Next / … (en, nl, de).
+ */
 export function submitFor(input: Element, words: RegExp): HTMLElement | undefined {
   const form = input.closest('form');
   const scope = form ?? containerOf(input);
-  const typed = scope.querySelector<HTMLElement>(
-    'button[type=submit], input[type=submit], button:not([type])',
-  );
-  if (typed) return typed;
-  for (const b of Array.from(scope.querySelectorAll<HTMLElement>('button, [role=button], a.button'))) {
-    const t = fold(b.textContent ?? (b as HTMLInputElement).value ?? '');
-    if (words.test(t)) return b;
-  }
-  return undefined;
+  const shown = (sel: string): HTMLElement[] =>
+    Array.from(scope.querySelectorAll<HTMLElement>(sel)).filter(
+      (b) => !(b as HTMLButtonElement).disabled && looksShown(b),
+    );
+  const typed = shown('button[type=submit], input[type=submit], button:not([type])');
+  if (typed[0]) return typed[0];
+  const save = shown('[data-type=save]');
+  if (save[0]) return save[0];
+  // A short label ("Verify", "Verifiëren", "Weiter"), not a link such as "Verify with something else";
+  // a label that submits (Verify) before one that moves on (Next), for steps that show both a moment.
+  const labelled = shown('button, input[type=button], [role=button], a').filter((b) => {
+    const t = controlText(b);
+    return t.length <= 20 && t.split(' ').length <= 2 && words.test(t);
+  });
+  return labelled.find((b) => !NEXT_TEXT.test(controlText(b))) ?? labelled[0];
 }

@@ -1,3 +1,5 @@
+import { isNextControl, isPasswordField, looksShown, submitFor } from './dom.js';
+import { SUBMIT_TEXT } from './text.js';
 import type { MfaPrompt } from './types.js';
 
 export interface FillResult {
@@ -7,6 +9,8 @@ export interface FillResult {
 }
 
 export type FillFailure =
+  /** The field is (or has become) a password field: a code is never written there. */
+  | 'password-field'
   | 'other-code'
   | 'no-code-field'
   | 'bad-code'
@@ -108,6 +112,14 @@ function pasteInto(input: HTMLInputElement, code: string): boolean {
   }
 }
 
+/**
+ * The filler's own check, right before each write and independent of the detector (defence in depth):
+ * a password field never gets a code, even if a detector rule or a re-render let one through.
+ */
+function refusesCode(inputs: HTMLInputElement[]): FillResult | null {
+  return inputs.some(isPasswordField) ? { ok: false, reason: 'password-field' } : null;
+}
+
 const digitsOf = (s: string): string => s.replace(/[\s-]/g, '');
 
 function kept(inputs: HTMLInputElement[], code: string): boolean {
@@ -116,11 +128,31 @@ function kept(inputs: HTMLInputElement[], code: string): boolean {
 }
 
 /**
+ * The prompt's submit control as the page shows it now: widgets swap their buttons while a step renders
+ * (Okta's enrolment hides "Next" and shows "Verify"), so the one found at detection may be stale.
+ */
+function refreshSubmit(prompt: MfaPrompt): void {
+  const old = prompt.submit;
+  // A shown control that submits (not a "Next") is kept: profiles name theirs.
+  if (old?.isConnected && looksShown(old) && !isNextControl(old)) return;
+  const input = prompt.inputs[0];
+  if (!input?.isConnected) return;
+  const now = submitFor(input, SUBMIT_TEXT);
+  if (now) prompt.submit = now;
+}
+
+/**
  * Fills a code into a prompt's field or split boxes so that framework-controlled inputs accept it, then
- * checks (after the page had a turn to re-render) that the page kept the value. Never fills an
- * `other-code` prompt.
+ * checks (after the page had a turn to re-render) that the page kept the value; on success
+ * `prompt.submit` is looked up again for the page as it is now. Never fills an `other-code` prompt.
  */
 export async function fillCode(prompt: MfaPrompt, code: string): Promise<FillResult> {
+  const r = await fillInputs(prompt, code);
+  if (r.ok) refreshSubmit(prompt);
+  return r;
+}
+
+async function fillInputs(prompt: MfaPrompt, code: string): Promise<FillResult> {
   if (prompt.kind === 'other-code') return { ok: false, reason: 'other-code' };
   if (prompt.kind === 'security-key' || prompt.inputs.length === 0)
     return { ok: false, reason: 'no-code-field' };
@@ -128,6 +160,8 @@ export async function fillCode(prompt: MfaPrompt, code: string): Promise<FillRes
   const inputs = prompt.inputs;
   if (inputs.some((i) => !i.isConnected)) return { ok: false, reason: 'detached' };
   if (inputs.some((i) => i.disabled || i.readOnly)) return { ok: false, reason: 'not-editable' };
+  const refused = refusesCode(inputs);
+  if (refused) return refused;
 
   if (inputs.length === 1) {
     const input = inputs[0]!;
@@ -135,6 +169,11 @@ export async function fillCode(prompt: MfaPrompt, code: string): Promise<FillRes
     setWhole(input, code);
     await tick();
     if (!kept(inputs, code)) {
+      const again = refusesCode(inputs); // the page had a turn: it may have re-rendered the field
+      if (again) {
+        setNativeValue(input, '');
+        return again;
+      }
       // Some widgets accept only typed characters: clear and type digit by digit.
       setNativeValue(input, '');
       input.dispatchEvent(inputEvent(viewOf(input), 'input', '', 'deleteContentBackward'));
@@ -155,6 +194,8 @@ export async function fillCode(prompt: MfaPrompt, code: string): Promise<FillRes
   for (let i = 0; i < inputs.length; i++) {
     const box = inputs[i]!;
     if (!box.isConnected) return { ok: false, reason: 'detached' };
+    const again = refusesCode([box]);
+    if (again) return again;
     typeInto(box, code[i]!, true);
     box.dispatchEvent(new (viewOf(box).Event)('change', { bubbles: true }));
     await tick();

@@ -1,6 +1,7 @@
 import {
   containerOf,
   isEditable,
+  isPasswordField,
   isTextLike,
   isVisible,
   labelOf,
@@ -18,22 +19,26 @@ import {
   EXCLUDED_FIELD_TOKENS,
   fold,
   MFA_CONTEXT_TEXT,
+  RESEND_TEXT,
   SUBMIT_TEXT,
   tokens,
   WEAK_CODE_TOKENS,
 } from './text.js';
 import type { DetectContext, MfaKind, MfaPrompt } from './types.js';
 
-/** A visible, editable, text-like input that is not a postal code, coupon, e-mail or password field. */
+/**
+ * A visible, editable, text-like input that is not a postal code, coupon, e-mail or password field.
+ * A password field (see `isPasswordField`) is never a candidate, so a page whose only field is one is not
+ * a code prompt.
+ */
 export function isCodeCandidate(input: HTMLInputElement, ctx: DetectContext): boolean {
-  if (!isTextLike(input) || !isEditable(input)) return false;
+  if (!isTextLike(input) || !isEditable(input) || isPasswordField(input)) return false;
   const fieldWords = tokens(
     `${input.name} ${input.id} ${input.getAttribute('autocomplete') ?? ''} ${input.type}`,
   );
   const isCodeWord = (w: string): boolean => CODE_TOKENS.has(w) || WEAK_CODE_TOKENS.has(w);
   const codeWord = fieldWords.some(isCodeWord) || tokens(labelOf(input)).some(isCodeWord);
   if (fieldWords.some((w) => EXCLUDED_FIELD_TOKENS.has(w)) && !codeWord) return false;
-  if (input.type === 'password' && !codeWord) return false;
   const max = input.maxLength;
   if (max > 0 && max !== 1 && (max < 4 || max > 12)) return false;
   if (looksExcluded(input)) return false;
@@ -110,11 +115,39 @@ export function splitGroups(inputs: HTMLInputElement[]): HTMLInputElement[][] {
   return groups.filter((g) => g.length >= 4 && g.length <= 8);
 }
 
-/** Kind for a code field from its prompt's wording (and length: TOTP codes have 6 to 8 digits). */
+/**
+ * The block a prompt's wording lives in: the field's container, widened a few levels (never to the body)
+ * until it holds a heading, so a title above the form ("We sent you a text message") is read too.
+ */
+export function promptBlock(container: Element): Element {
+  let block = container;
+  for (let i = 0; i < 3; i++) {
+    if (block.querySelector('h1, h2, h3, [role=heading], legend')) break;
+    const up = parentOf(block);
+    if (!up || up.localName === 'body' || up.localName === 'html') break;
+    block = up;
+  }
+  return block;
+}
+
+/** Texts of the buttons and links in a block (what proseOf leaves out). */
+function controlsText(block: Element): string {
+  return Array.from(block.querySelectorAll<HTMLElement>('a, button, [role=button], input[type=submit]'))
+    .slice(0, 40)
+    .map((b) => b.textContent || (b as HTMLInputElement).value || '')
+    .join(' | ');
+}
+
+/**
+ * Kind for a code field from its prompt's wording (and length: TOTP codes have 6 to 8 digits): a code
+ * the page says it sent (SMS, e-mail, call, "resend") is `other-code`.
+ */
 export function kindFor(container: Element, inputs: HTMLInputElement[], extra = ''): MfaKind {
-  const text = `${extra} ${proseOf(container)} ${inputs.map(labelOf).join(' ')}`;
+  const block = promptBlock(container);
+  const text = `${extra} ${proseOf(block)} ${inputs.map(labelOf).join(' ')}`;
   const channel = channelOf(text);
   if (channel === 'other') return 'other-code';
+  if (channel !== 'app' && RESEND_TEXT.test(fold(controlsText(block)))) return 'other-code';
   const len = inputs.length > 1 ? inputs.length : inputs[0]?.maxLength;
   if (len !== undefined && len > 0 && len < 6) return 'other-code';
   return 'totp';

@@ -22,7 +22,14 @@ export const APP_TEXT =
 
 /** The page says the code was sent by SMS, e-mail or a call: never a TOTP. */
 export const OTHER_CHANNEL_TEXT =
-  /\bsms\b|text message|\btexted\b|tekstbericht|sms-bericht|textnachricht|\be-?mail\b|e-?mailadres|\bvoice\b|phone call|\bcall(?:ed|ing)? you\b|\bgebeld\b|\banruf\b|sprachanruf|we (?:have |'ve |just )?(?:sent|texted|emailed|e-mailed)|has been sent|was sent|been sent to|sent (?:a |the |your )?(?:code |verification code |one-time code )?to\b|(?:hebben|is) .{0,40}(?:verstuurd|verzonden|gestuurd)|(?:haben|wurde) .{0,40}(?:gesendet|geschickt|versendet)|check your (?:inbox|phone|messages)|controleer (?:je|uw) (?:inbox|telefoon)|posteingang|phone (?:number )?ending/;
+  /\bsms\b|text message|\btexted\b|tekstbericht|sms-bericht|textnachricht|\be-?mail\b|e-?mailadres|\bvoice\b|phone call|\bcall(?:ed|ing)? you\b|\bgebeld\b|\banruf\b|sprachanruf|we (?:have |'ve |just )?(?:sent|texted|emailed|e-mailed)|has been sent|was sent|been sent to|sent (?:a |the |your )?(?:code |verification code |one-time code )?to\b|(?:hebben|is) .{0,40}(?:verstuurd|verzonden|gestuurd)|(?:haben|wurde) .{0,40}(?:gesendet|geschickt|versendet)|check your (?:inbox|phone|messages)|controleer (?:je|uw) (?:inbox|telefoon)|posteingang|phone (?:number )?ending|number ending in|(?:eindigend|eindigt) op|mit der endung|endend auf|per sms|per e-?mail|per (?:telefoon|anruf)|we (?:are )?calling you|je wordt (?:nu )?gebeld|u wordt (?:nu )?gebeld|sie erhalten einen anruf/;
+
+/**
+ * Controls that only make sense for a code that was sent ("Resend", "Didn't get it?"): a TOTP cannot be
+ * resent. Matched against button and link texts (which the prose leaves out).
+ */
+export const RESEND_TEXT =
+  /\bresend\b|\bre-send\b|send (?:it |the code |a new code |another code )?again|didn.?t (?:get|receive)|call me again|opnieuw (?:verzenden|versturen|sturen|bellen)|stuur (?:\w+ )?opnieuw|niet ontvangen|erneut (?:senden|zusenden|anrufen|schicken)|nochmal (?:senden|schicken)|neu senden|nicht erhalten|keinen code erhalten/;
 
 /** MFA wording around a field: raises the generic heuristic's confidence. */
 export const MFA_CONTEXT_TEXT =

@@ -49,3 +49,31 @@ describe('validateAppId', () => {
     );
   });
 });
+
+describe('validateAppId on localhost (as Chromium: same host, same scheme)', () => {
+  it('accepts the org origin as AppID on an https or http localhost caller, ports aside', () => {
+    expect(validateAppId('https://localhost:8443', 'https://localhost:8443')).toBe('https://localhost:8443');
+    expect(validateAppId('https://localhost:8443', 'https://localhost/app-id.json')).toBe(
+      'https://localhost/app-id.json',
+    );
+    expect(validateAppId('http://localhost:3000', 'http://localhost:3000')).toBe('http://localhost:3000');
+  });
+
+  it('refuses another host, a scheme other than the caller’s, and http off localhost', () => {
+    expect(nameOf(() => validateAppId('https://localhost:8443', 'https://evil.localhost/x'))).toBe(
+      'SecurityError',
+    );
+    expect(nameOf(() => validateAppId('https://localhost:8443', 'https://example.com/x'))).toBe(
+      'SecurityError',
+    );
+    expect(nameOf(() => validateAppId('https://localhost:8443', 'http://localhost:8443'))).toBe(
+      'SecurityError',
+    );
+    expect(nameOf(() => validateAppId('http://localhost:3000', 'https://localhost:3000'))).toBe(
+      'SecurityError',
+    );
+    expect(nameOf(() => validateAppId('https://login.example.com', 'http://login.example.com/x'))).toBe(
+      'SecurityError',
+    );
+  });
+});

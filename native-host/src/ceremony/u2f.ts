@@ -100,9 +100,14 @@ export function validateAppId(origin: string, appid: unknown): string | null {
   } catch {
     throw new CeremonyError('SecurityError', 'extensions.appid is not a URL');
   }
-  if (url.protocol !== 'https:')
-    throw new CeremonyError('SecurityError', 'extensions.appid must be an https URL');
   const host = validateRpId(origin);
+  // As Chromium: the AppID's scheme is the caller's, https (http only on a localhost caller, which
+  // validateRpId already limits http to), and an AppID on the caller's own host needs no site lookup
+  // (`localhost` has no registrable domain).
+  const scheme = new URL(origin).protocol;
+  if (url.protocol !== scheme || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new CeremonyError('SecurityError', 'extensions.appid must be an https URL');
+  if (url.hostname === host) return appid;
   // Private suffixes (github.io, …) count as public: alice.github.io may not claim bob.github.io's AppID.
   const site = getDomain(host, TLD);
   if (!site || getDomain(url.hostname, TLD) !== site) {
