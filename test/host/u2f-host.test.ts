@@ -2,6 +2,7 @@
 // protocol: the CTAP1/U2F fallback. Registrations (fido-u2f) and assertions are verified by
 // @simplewebauthn/server and by the shared core.
 import { randomBytes } from 'node:crypto';
+import { NOT_ALLOWED_MESSAGE } from '@shared/protocol/index.js';
 import type { StoredCredential } from '@shared/webauthn/index.js';
 import {
   type AuthenticationResponseJSON,
@@ -184,7 +185,7 @@ describe('native host with a U2F-only key (CTAP1 fallback)', () => {
     const reply = await h.reply('g1');
     expect(errorOf(reply)).toEqual({
       name: 'NotAllowedError',
-      message: 'this security key holds no allowed credential for example.com',
+      message: NOT_ALLOWED_MESSAGE,
     });
     // A U2F key stores nothing: neither the real registration nor the touch probe.
     expect(k.authenticator.credentialCount).toBe(0);

@@ -6,6 +6,7 @@
 import {
   type HostEvent,
   HostResultSchemas,
+  NOT_ALLOWED_MESSAGE,
   PublicKeyCredentialCreationOptionsJSONSchema,
   PublicKeyCredentialRequestOptionsJSONSchema,
 } from '@shared/protocol/index.js';
@@ -207,7 +208,7 @@ async function run(
         onPin: (pin) => deps.host.notify({ type: 'pin', id: hostId, pin }),
         onCancel: () => {
           cancelHost();
-          finish({ t: 'error', name: 'NotAllowedError', message: 'The user cancelled the request.' });
+          finish({ t: 'error', name: 'NotAllowedError', message: NOT_ALLOWED_MESSAGE });
         },
       },
     );
@@ -236,11 +237,15 @@ async function run(
     finish({
       t: 'error',
       name: 'NotAllowedError',
-      message: 'The operation either timed out or was not allowed.',
+      message: NOT_ALLOWED_MESSAGE,
     });
   }, request.timeout);
   function finish(message: BridgeReply, promptError?: string): void {
     if (done) return;
+    // Every NotAllowedError reads alike to the page; the reason stays in the PIN window and the log.
+    if (message.t === 'error' && message.name === 'NotAllowedError') {
+      message = { ...message, message: NOT_ALLOWED_MESSAGE };
+    }
     done = true;
     clearTimeout(timer);
     clearTimeout(touchTimer);

@@ -4,6 +4,7 @@
  * `publicKey` request decides at once whether to hand it back to the browser or send it through the
  * relay. Every request settles: a page-realm credential or a page-realm DOMException.
  */
+import { NOT_ALLOWED_MESSAGE } from '@shared/protocol/index.js';
 import * as v from 'valibot';
 import type { BridgeMode } from '../site-mode';
 import {
@@ -45,7 +46,7 @@ export interface PageBridge {
 const INSTALLED = Symbol.for('mfa-bridge.page-bridge');
 
 /** Spec texts browsers use, so pages that match on messages keep working. */
-const TIMEOUT_MESSAGE = 'The operation either timed out or was not allowed.';
+const TIMEOUT_MESSAGE = NOT_ALLOWED_MESSAGE;
 
 class RelayChannel {
   private readonly port: MessagePort;
