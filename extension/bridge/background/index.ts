@@ -130,6 +130,13 @@ export function setupBridge(): void {
   const getAllFrames = async (tabId: number): Promise<FrameLike[] | null | undefined> =>
     (await browser.webNavigation.getAllFrames({ tabId })) as FrameLike[] | null | undefined;
 
+  const tabHasFocus = async (tabId: number): Promise<boolean> => {
+    const tab = await browser.tabs.get(tabId);
+    if (!tab.active || tab.windowId === undefined) return false;
+    const win = await browser.windows.get(tab.windowId);
+    return win.focused === true;
+  };
+
   browser.runtime.onConnect.addListener((port) => {
     const sender = port.sender as SenderLike | undefined;
     if (port.name === BRIDGE_PORT_NAME && sender) {
@@ -138,6 +145,7 @@ export function setupBridge(): void {
         extensionId: runtime.id,
         getAllFrames,
         siteMode,
+        tabHasFocus,
         credentials,
         prompts,
         log: bridgeLog,

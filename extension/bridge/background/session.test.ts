@@ -7,10 +7,13 @@ import type { RuntimePortLike } from '../relay';
 import type { BackgroundToRelay, RelayToBackground } from '../wire';
 import { HostConnection, type NativePortLike } from './host-port';
 import { PinPrompts } from './pin-ui';
-import { serveRelayPort } from './session';
+import { NO_FOCUS_MESSAGE, serveRelayPort } from './session';
 
 const EXTENSION_ID = 'ext-id';
 const ORIGIN = 'https://login.example.com';
+
+/** PIN / touch windows opened by any rig. */
+const windowsOpened: number[] = [];
 
 interface Rig {
   /** Messages the relay port received from the background. */
@@ -21,7 +24,7 @@ interface Rig {
   disconnect(): void;
 }
 
-function rig(): Rig {
+function rig(focus: { tab: boolean } = { tab: true }): Rig {
   const hostRequests: Rig['hostRequests'] = [];
   const host = new HostConnection({
     connectNative: (): NativePortLike => {
@@ -51,7 +54,10 @@ function rig(): Rig {
   });
   const prompts = new PinPrompts(
     {
-      open: async () => 1,
+      open: async () => {
+        windowsOpened.push(1);
+        return 1;
+      },
       close: async () => {},
     },
     (token) => `pin.html?request=${token}`,
@@ -73,6 +79,7 @@ function rig(): Rig {
       extensionId: EXTENSION_ID,
       getAllFrames: async () => [],
       siteMode: async () => 'always',
+      tabHasFocus: async () => focus.tab,
       credentials: { get: async () => undefined, put: async () => {} },
       prompts,
     },
@@ -89,7 +96,13 @@ function rig(): Rig {
   };
 }
 
-const frame = { isSecureContext: true, permissions: null, userActivation: null };
+const frame = {
+  isSecureContext: true,
+  permissions: null,
+  userActivation: null,
+  hasFocus: true,
+  visible: true,
+};
 function getRequest(rid: string, rpId = 'example.com'): RelayToBackground {
   return {
     t: 'request',
@@ -101,6 +114,40 @@ function getRequest(rid: string, rpId = 'example.com'): RelayToBackground {
   };
 }
 const settle = () => new Promise((r) => setTimeout(r, 20));
+
+describe('focus: only the focused, visible document may use a key', () => {
+  it('a frame without focus, a hidden one, or a tab not active in the focused window: NotAllowedError, nothing asked or shown', async () => {
+    const cases: Array<[string, Rig, RelayToBackground]> = [
+      [
+        'frame without focus',
+        rig(),
+        { ...getRequest('a'), frame: { ...frame, hasFocus: false } } as RelayToBackground,
+      ],
+      [
+        'hidden document',
+        rig(),
+        { ...getRequest('b'), frame: { ...frame, visible: false } } as RelayToBackground,
+      ],
+      ['tab not focused (the frame claims focus)', rig({ tab: false }), getRequest('c')],
+    ];
+    windowsOpened.length = 0;
+    for (const [what, r, request] of cases) {
+      r.send(request);
+      await settle();
+      expect(
+        r.replies.map((m) => m.reply),
+        what,
+      ).toEqual([{ t: 'error', name: 'NotAllowedError', message: NO_FOCUS_MESSAGE }]);
+      expect(r.hostRequests, what).toEqual([]);
+    }
+    expect(windowsOpened).toEqual([]);
+    // The same request from the focused document of the focused tab goes to the host.
+    const ok = rig();
+    ok.send(getRequest('d'));
+    await settle();
+    expect(ok.hostRequests.map((h) => h.type)).toEqual(['webauthn.get']);
+  });
+});
 
 describe('serveRelayPort: many requests on one relay port', () => {
   it('answers each request under its own rid', async () => {

@@ -42,6 +42,11 @@ export interface SessionDeps {
   extensionId: string;
   getAllFrames(tabId: number): Promise<FrameLike[] | null | undefined>;
   siteMode(origin: string): Promise<BridgeMode>;
+  /**
+   * The browser's word that tab `tabId` is the active tab of the focused window (tabs / windows API):
+   * a frame's own report of its focus is not enough.
+   */
+  tabHasFocus(tabId: number): Promise<boolean>;
   credentials: CredentialStore;
   prompts: PinPrompts;
   /** Delay before "touch your key" opens a window of its own (a key touched at once needs none). */
@@ -156,6 +161,7 @@ async function run(
       reply({ t: 'handback', reason: `the security-key bridge is off for ${caller.origin}.` });
       return;
     }
+    await checkFocus(request, caller, deps);
     ({ rpId, options } = checkRequest(request, caller));
   } catch (error) {
     if (error instanceof CallerError || error instanceof Refusal) {
@@ -327,6 +333,27 @@ async function run(
         : "The security key's response could not be checked.";
     finish({ t: 'error', name: 'NotAllowedError', message }, message);
   }
+}
+
+/** Chromium's words when a document without focus calls WebAuthn. */
+export const NO_FOCUS_MESSAGE =
+  'The operation is not allowed at this time because the page does not have focus.';
+
+/**
+ * Only the focused, visible document may use a key: the calling frame's document has the focus and is
+ * visible (read by the relay in the isolated world), and the browser says its tab is the active tab of
+ * the focused window. Checked before the host (or any window of ours) is involved.
+ */
+async function checkFocus(
+  request: Extract<RelayToBackground, { t: 'request' }>,
+  caller: Caller,
+  deps: SessionDeps,
+): Promise<void> {
+  const focused =
+    request.frame.hasFocus &&
+    request.frame.visible &&
+    (await deps.tabHasFocus(caller.tabId).catch(() => false));
+  if (!focused) throw new Refusal('NotAllowedError', NO_FOCUS_MESSAGE);
 }
 
 /** Browser-side checks before any host call. Throws Refusal, or the SecurityError validateRpId throws. */

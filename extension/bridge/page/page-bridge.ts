@@ -284,9 +284,11 @@ export function installPageBridge(win: PageWindow, options: PageBridgeOptions = 
         channel.close();
         return result;
       } catch (error) {
+        // Only "this browser cannot do WebAuthn" at once is retried: a quick NotAllowedError is what a
+        // focus (or permission) refusal looks like, and is the page's answer.
         const quick = now() - started <= quickFailureMs;
         const name = (error as { name?: unknown } | null)?.name;
-        if (!quick || (name !== 'NotSupportedError' && name !== 'NotAllowedError') || signal?.aborted) {
+        if (!quick || name !== 'NotSupportedError' || signal?.aborted) {
           channel.close();
           throw error;
         }
