@@ -1,17 +1,13 @@
 /**
  * Background side of the WebAuthn bridge: `setupBridge()` wires the relay ports, the site-mode query,
- * the PIN window, the persistent native-host port and the runtime registration of the provide script.
+ * the PIN window, the persistent native-host port and the runtime registration of the bridge's content
+ * scripts (only on the sites it serves).
  */
 
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { affectsSettings } from '../../settings/cache';
-import {
-  getEffectiveSettings,
-  type ReadableArea,
-  type Settings,
-  type WritableArea,
-} from '../../settings/index';
+import { getEffectiveSettings, type ReadableArea, type WritableArea } from '../../settings/index';
 import type { RuntimePortLike } from '../relay';
 import { type BridgeMode, IAMCONNECTED_HOSTS, resolveSiteMode, type SiteModeSettings } from '../site-mode';
 import { BRIDGE_PORT_NAME, type ModeAnswer, ModeQuerySchema, PIN_PORT_NAME } from '../wire';
@@ -19,13 +15,16 @@ import { askHost, BrowserAccessProbe } from './browser-access';
 import type { FrameLike, SenderLike } from './caller';
 import { HostConnection, type NativePortLike } from './host-port';
 import { PinPrompts } from './pin-ui';
-import { provideMatchPatterns } from './provide';
+import { bridgeScripts, type ScriptingLike, syncBridgeScripts } from './register';
 import { type CredentialStore, serveRelayPort } from './session';
 import type { CredentialRecord } from './verify';
 
 const CREDENTIALS_KEY = 'bridge.credentials';
 const MAX_CREDENTIALS = 500;
-const PROVIDE_SCRIPT_ID = 'mfa-bridge-webauthn-provide';
+const BRIDGE_FILES = {
+  page: 'content-scripts/webauthn-main.js',
+  relay: 'content-scripts/webauthn-relay.js',
+};
 const PIN_PAGE = '/pin.html';
 
 type Runtime = Omit<typeof browser.runtime, 'getURL'> & {
@@ -202,21 +201,26 @@ export function setupBridge(): void {
 
   // One registration at a time: storage events can arrive while the first one runs.
   let registering: Promise<void> = Promise.resolve();
-  const refreshProvide = () => {
+  const refreshScripts = () => {
     settingsCache = null;
     registering = registering
-      .then(async () => registerProvideScript(await settings()))
+      .then(async () =>
+        syncBridgeScripts(
+          browser.scripting as unknown as ScriptingLike,
+          bridgeScripts(await settings(), IAMCONNECTED_HOSTS, BRIDGE_FILES),
+        ),
+      )
       .catch((error: unknown) =>
-        console.warn('mfa-bridge: could not register the WebAuthn provide script', error),
+        console.warn('mfa-bridge: could not register the WebAuthn bridge scripts', error),
       );
     return registering;
   };
   // Only settings changes: the bridge's own credential store (and the vault) write storage.local too,
   // and re-registering content scripts on every such write raced navigations for nothing.
   browser.storage.onChanged.addListener((changes, area) => {
-    if (affectsSettings(changes, area)) void refreshProvide();
+    if (affectsSettings(changes, area)) void refreshScripts();
   });
-  void refreshProvide();
+  void refreshScripts();
 }
 
 function safeOrigin(url: string): string {
@@ -225,25 +229,4 @@ function safeOrigin(url: string): string {
   } catch {
     return 'null';
   }
-}
-
-/** (Re)registers the MAIN-world provide script for the sites the bridge serves. */
-async function registerProvideScript(s: Pick<Settings, 'bridgeSites' | 'siteProfiles'>): Promise<void> {
-  const scripting = browser.scripting;
-  const { matches, excludeMatches } = provideMatchPatterns(s, IAMCONNECTED_HOSTS);
-  const existing = await scripting.getRegisteredContentScripts({ ids: [PROVIDE_SCRIPT_ID] });
-  if (existing.length > 0) await scripting.unregisterContentScripts({ ids: [PROVIDE_SCRIPT_ID] });
-  if (matches.length === 0) return;
-  await scripting.registerContentScripts([
-    {
-      id: PROVIDE_SCRIPT_ID,
-      js: ['content-scripts/webauthn-provide.js'],
-      matches,
-      ...(excludeMatches.length > 0 ? { excludeMatches } : {}),
-      runAt: 'document_start',
-      allFrames: true,
-      world: 'MAIN',
-      persistAcrossSessions: false,
-    },
-  ]);
 }

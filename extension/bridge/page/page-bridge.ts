@@ -43,7 +43,8 @@ export interface PageBridge {
   readonly nativeWebAuthn: boolean;
 }
 
-const INSTALLED = Symbol.for('mfa-bridge.page-bridge');
+/** Bridges installed per window (module state, not a property a page could look for). */
+const installed = new WeakMap<PageWindow, PageBridge>();
 
 /** Spec texts browsers use, so pages that match on messages keep working. */
 const TIMEOUT_MESSAGE = NOT_ALLOWED_MESSAGE;
@@ -107,7 +108,7 @@ class HandBack {
 }
 
 export function installPageBridge(win: PageWindow, options: PageBridgeOptions = {}): PageBridge {
-  const existing = (win as unknown as Record<symbol, PageBridge | undefined>)[INSTALLED];
+  const existing = installed.get(win);
   if (existing) return existing;
   const post =
     options.post ?? ((message: unknown, port: MessagePort) => win.postMessage(message, '*', [port]));
@@ -298,8 +299,9 @@ export function installPageBridge(win: PageWindow, options: PageBridgeOptions = 
       return await viaRelay(channel, op, json, timeout, signal);
     } catch (error) {
       if (error instanceof HandBack) {
+        // Handed back to the browser without a word to the page's console: the reason is the
+        // background's to log, not something a page should learn about the extension.
         knownAlways = false;
-        win.console.warn(`mfa-bridge: ${error.reason}`);
         return handBackToBrowser(original, thisArg, opts);
       }
       throw error;
@@ -372,7 +374,7 @@ export function installPageBridge(win: PageWindow, options: PageBridgeOptions = 
       if (provided) realm = provided;
     },
   };
-  Object.defineProperty(win, INSTALLED, { value: bridge, enumerable: false, configurable: true });
+  installed.set(win, bridge);
   if (options.provide) bridge.provide();
   return bridge;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { provideMatchPatterns } from '../../bridge/background/provide';
+import { bridgeMatchPatterns } from '../../bridge/background/register';
 import { IAMCONNECTED_HOSTS as bridgeHosts, resolveSiteMode } from '../../bridge/site-mode';
 import { IAMCONNECTED_HOSTS as fillHosts, profileFor } from '../../fill/policy';
 import { defaultSettings } from '../../settings/schema';
@@ -46,8 +46,8 @@ describe('the built-in IAMconnected host list', () => {
     expect(resolveSiteMode('https://www.iamconnected.eu', none)).toBe('fallback');
   });
 
-  it("the bridge's provide script is registered for every listed host", () => {
-    const { matches } = provideMatchPatterns({ bridgeSites: [], siteProfiles: [] }, bridgeHosts);
+  it("the bridge's content scripts are registered for every listed host", () => {
+    const { matches } = bridgeMatchPatterns({ bridgeSites: [], siteProfiles: [] }, bridgeHosts);
     expect(matches.sort()).toEqual(IAMCONNECTED_HOSTS.map((p) => `*://${p}/*`).sort());
   });
 });
