@@ -183,7 +183,7 @@ async function run(
     marks.checked = performance.now();
   } catch (error) {
     const reason = error instanceof HostUnavailableError ? error.message : 'the native host did not answer.';
-    log(`handback ${request.op}: host unavailable`);
+    log(`handback ${request.op}: host unavailable (${reason})`);
     reply({ t: 'handback', reason });
     return;
   }
@@ -275,6 +275,8 @@ async function run(
   const body: Record<string, unknown> & { type: string } = {
     type: request.op === 'create' ? 'webauthn.create' : 'webauthn.get',
     origin: caller.origin,
+    // The browser's answer, sent as is: the host must not derive it again (A → B → A frames).
+    crossOrigin,
     options,
   };
   if (crossOrigin) body.topOrigin = caller.topOrigin;

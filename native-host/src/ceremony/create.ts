@@ -23,6 +23,7 @@ import { u2fMakeCredential } from './u2f.js';
 
 export interface CreateRequest {
   origin: string;
+  crossOrigin?: boolean;
   topOrigin?: string;
   options: PublicKeyCredentialCreationOptionsJSON;
 }
@@ -42,7 +43,7 @@ export async function createCredential(
     ? options.pubKeyCredParams.filter((p) => p.type === 'public-key')
     : DEFAULT_ALGS.map((alg) => ({ type: 'public-key', alg }));
   if (!params.length) throw new CeremonyError('NotSupportedError', 'no pubKeyCredParams of type public-key');
-  const clientDataJSON = clientData('webauthn.create', options.challenge, req.origin, req.topOrigin);
+  const clientDataJSON = clientData('webauthn.create', options.challenge, req.origin, req);
   const clientDataHash = sha256(clientDataJSON);
 
   const key = await waitForKey(ctx.transport, { ...callOptions(ctx), signal: ctx.signal });

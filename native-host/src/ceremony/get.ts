@@ -16,6 +16,7 @@ import { chooseRpIdForAppId, u2fGetAssertion, validateAppId } from './u2f.js';
 
 export interface GetRequest {
   origin: string;
+  crossOrigin?: boolean;
   topOrigin?: string;
   options: PublicKeyCredentialRequestOptionsJSON;
 }
@@ -39,7 +40,7 @@ export async function getAssertion(
   const { options } = req;
   const rpId = validateRpId(req.origin, options.rpId);
   const appid = validateAppId(req.origin, options.extensions?.appid);
-  const clientDataJSON = clientData('webauthn.get', options.challenge, req.origin, req.topOrigin);
+  const clientDataJSON = clientData('webauthn.get', options.challenge, req.origin, req);
   const clientDataHash = sha256(clientDataJSON);
 
   const key = await waitForKey(ctx.transport, { ...callOptions(ctx), signal: ctx.signal });
