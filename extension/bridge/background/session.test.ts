@@ -149,6 +149,53 @@ describe('focus: only the focused, visible document may use a key', () => {
   });
 });
 
+describe('what the bridge forwards is capped', () => {
+  it('oversized options are refused with TypeError before the host sees them', async () => {
+    const id = (bytes: number) => 'A'.repeat(Math.ceil((bytes * 4) / 3));
+    const base = getRequest('x');
+    const withOptions = (rid: string, extra: Record<string, unknown>): RelayToBackground =>
+      ({
+        ...base,
+        rid,
+        options: { ...(base as { options: object }).options, ...extra },
+      }) as RelayToBackground;
+    const cases: Array<[string, RelayToBackground]> = [
+      ['a 2 MB extension input', withOptions('a', { extensions: { large: 'x'.repeat(2 * 1024 * 1024) } })],
+      ['a 20 kB extension input', withOptions('b', { extensions: { large: 'x'.repeat(20 * 1024) } })],
+      [
+        '300 allowed credentials',
+        withOptions('c', {
+          allowCredentials: Array.from({ length: 300 }, () => ({ type: 'public-key', id: id(16) })),
+        }),
+      ],
+      [
+        'a credential ID over 1023 bytes',
+        withOptions('d', { allowCredentials: [{ type: 'public-key', id: id(1030) }] }),
+      ],
+    ];
+    for (const [what, request] of cases) {
+      const r = rig();
+      r.send(request);
+      await settle();
+      expect(
+        r.replies.map((m) => (m.reply.t === 'error' ? m.reply.name : m.reply.t)),
+        what,
+      ).toEqual(['TypeError']);
+      expect(r.hostRequests, what).toEqual([]);
+    }
+    // Within the limits, the same request goes to the host.
+    const ok = rig();
+    ok.send(
+      withOptions('e', {
+        allowCredentials: [{ type: 'public-key', id: id(1023) }],
+        extensions: { appid: 'https://example.com' },
+      }),
+    );
+    await settle();
+    expect(ok.hostRequests.map((h) => h.type)).toEqual(['webauthn.get']);
+  });
+});
+
 describe('serveRelayPort: many requests on one relay port', () => {
   it('answers each request under its own rid', async () => {
     const r = rig();

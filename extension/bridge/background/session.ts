@@ -358,6 +358,37 @@ async function checkFocus(
   if (!focused) throw new Refusal('NotAllowedError', NO_FOCUS_MESSAGE);
 }
 
+/** What the bridge forwards to the host at most (the host takes 1 MB frames; a page may send far more). */
+export const FORWARD_LIMITS = {
+  /** The options as JSON. */
+  optionsBytes: 256 * 1024,
+  /** Extension inputs as JSON. */
+  extensionsBytes: 16 * 1024,
+  /** Entries of allowCredentials / excludeCredentials. */
+  credentialList: 256,
+  /** A credential ID, base64url (WebAuthn L3 §4: at most 1023 bytes). */
+  credentialIdChars: Math.ceil((1023 * 4) / 3),
+} as const;
+
+/** Refuses options larger than the bridge forwards, before the host sees any of them. */
+function checkSizes(options: Record<string, unknown>): void {
+  const tooLarge = (what: string) =>
+    new Refusal('TypeError', `${what} is larger than the security-key bridge forwards.`);
+  if (JSON.stringify(options).length > FORWARD_LIMITS.optionsBytes) throw tooLarge('The request');
+  if (
+    options.extensions !== undefined &&
+    JSON.stringify(options.extensions).length > FORWARD_LIMITS.extensionsBytes
+  )
+    throw tooLarge('The extension input');
+  for (const key of ['allowCredentials', 'excludeCredentials']) {
+    const list = options[key] as Array<{ id: string }> | undefined;
+    if (!list) continue;
+    if (list.length > FORWARD_LIMITS.credentialList) throw tooLarge(`The ${key} list`);
+    if (list.some((d) => d.id.length > FORWARD_LIMITS.credentialIdChars))
+      throw tooLarge(`A credential ID in ${key}`);
+  }
+}
+
 /** Browser-side checks before any host call. Throws Refusal, or the SecurityError validateRpId throws. */
 function checkRequest(
   request: Extract<RelayToBackground, { t: 'request' }>,
@@ -382,11 +413,13 @@ function checkRequest(
   if (request.op === 'create') {
     const parsed = v.safeParse(PublicKeyCredentialCreationOptionsJSONSchema, request.options);
     if (!parsed.success) throw new Refusal('TypeError', `Invalid options: ${parsed.issues[0].message}`);
+    checkSizes(parsed.output);
     const rpId = validateRpId(caller.origin, parsed.output.rp.id);
     return { rpId, options: { ...parsed.output, rp: { ...parsed.output.rp, id: rpId } } };
   }
   const parsed = v.safeParse(PublicKeyCredentialRequestOptionsJSONSchema, request.options);
   if (!parsed.success) throw new Refusal('TypeError', `Invalid options: ${parsed.issues[0].message}`);
+  checkSizes(parsed.output);
   const rpId = validateRpId(caller.origin, parsed.output.rpId);
   return { rpId, options: { ...parsed.output, rpId } };
 }
