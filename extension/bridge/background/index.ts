@@ -16,7 +16,7 @@ import type { FrameLike, SenderLike } from './caller';
 import { HostConnection, type NativePortLike } from './host-port';
 import { PinPrompts } from './pin-ui';
 import { bridgeScripts, type ScriptingLike, syncBridgeScripts } from './register';
-import { type CredentialStore, serveRelayPort } from './session';
+import { type CredentialStore, KeyQueue, serveRelayPort } from './session';
 import type { CredentialRecord } from './verify';
 
 const CREDENTIALS_KEY = 'bridge.credentials';
@@ -136,10 +136,13 @@ export function setupBridge(): void {
     return win.focused === true;
   };
 
+  const keyQueue = new KeyQueue();
+
   browser.runtime.onConnect.addListener((port) => {
     const sender = port.sender as SenderLike | undefined;
     if (port.name === BRIDGE_PORT_NAME && sender) {
       serveRelayPort(port as unknown as RuntimePortLike, sender, {
+        keyQueue,
         host,
         extensionId: runtime.id,
         getAllFrames,

@@ -7,7 +7,7 @@ import type { RuntimePortLike } from '../relay';
 import type { BackgroundToRelay, RelayToBackground } from '../wire';
 import { HostConnection, type NativePortLike } from './host-port';
 import { PinPrompts } from './pin-ui';
-import { NO_FOCUS_MESSAGE, serveRelayPort } from './session';
+import { KeyQueue, NO_FOCUS_MESSAGE, serveRelayPort } from './session';
 
 const EXTENSION_ID = 'ext-id';
 const ORIGIN = 'https://login.example.com';
@@ -24,7 +24,7 @@ interface Rig {
   disconnect(): void;
 }
 
-function rig(focus: { tab: boolean } = { tab: true }): Rig {
+function rig(focus: { tab: boolean } = { tab: true }, keyQueue = new KeyQueue()): Rig {
   const hostRequests: Rig['hostRequests'] = [];
   const host = new HostConnection({
     connectNative: (): NativePortLike => {
@@ -43,7 +43,14 @@ function rig(focus: { tab: boolean } = { tab: true }): Rig {
             });
             return;
           }
-          hostRequests.push({ type: m.type, id: m.id }); // never answered: the key waits for a touch
+          hostRequests.push({ type: m.type, id: m.id });
+          // A request is never answered (the key waits for a touch) until it is cancelled.
+          if (m.type === 'cancel') {
+            const answer = { id: m.id, ok: false, error: { name: 'AbortError', message: 'cancelled' } };
+            queueMicrotask(() => {
+              for (const l of listeners) l(answer);
+            });
+          }
         },
         disconnect() {},
         onMessage: { addListener: (l) => listeners.push(l) },
@@ -78,6 +85,7 @@ function rig(focus: { tab: boolean } = { tab: true }): Rig {
       host,
       extensionId: EXTENSION_ID,
       getAllFrames: async () => [],
+      keyQueue,
       siteMode: async () => 'always',
       tabHasFocus: async () => focus.tab,
       credentials: { get: async () => undefined, put: async () => {} },
@@ -193,6 +201,43 @@ describe('what the bridge forwards is capped', () => {
     );
     await settle();
     expect(ok.hostRequests.map((h) => h.type)).toEqual(['webauthn.get']);
+  });
+});
+
+describe('one busy tab does not lock out the others', () => {
+  it('a request from another tab waits in line and runs once the first has ended at the host', async () => {
+    const line = new KeyQueue(2);
+    const tabA = rig({ tab: true }, line);
+    const tabB = rig({ tab: true }, line);
+    const tabC = rig({ tab: true }, line);
+    const tabD = rig({ tab: true }, line);
+    tabA.send(getRequest('a'));
+    await settle();
+    tabB.send(getRequest('b'));
+    tabC.send(getRequest('c'));
+    await settle();
+    // B and C wait; nobody is refused, and the host has only A.
+    expect(tabB.replies).toEqual([]);
+    expect(tabC.replies).toEqual([]);
+    expect(tabB.hostRequests).toEqual([]);
+    expect(line.length).toBe(2);
+    // The line is bounded: a fourth tab is refused at once.
+    tabD.send(getRequest('d'));
+    await settle();
+    expect(tabD.replies.map((m) => (m.reply.t === 'error' ? m.reply.name : m.reply.t))).toEqual([
+      'NotAllowedError',
+    ]);
+    // C's tab closes while it waits: it leaves the line without reaching the host.
+    tabC.disconnect();
+    await settle();
+    expect(line.length).toBe(1);
+    // A's tab closes: A is cancelled at the host, and once the host has ended it B runs.
+    tabA.disconnect();
+    await settle();
+    expect(tabA.hostRequests.map((q) => q.type)).toEqual(['webauthn.get', 'cancel']);
+    expect(tabB.hostRequests.map((q) => q.type)).toEqual(['webauthn.get']);
+    expect(tabC.hostRequests).toEqual([]);
+    expect(line.length).toBe(0);
   });
 });
 

@@ -37,7 +37,57 @@ export interface CredentialStore {
   put(record: CredentialRecord): Promise<void>;
 }
 
+/**
+ * One key operation at a time across every tab: a request arriving while another runs waits in line
+ * (bounded) instead of failing at once, and starts when the running one has ended at the host. Time in
+ * line counts against the request's own timeout; a cancel (the page's abort, its tab closing or
+ * navigating) takes it out of line.
+ */
+export class KeyQueue {
+  private running = false;
+  private readonly waiting: Array<() => void> = [];
+  constructor(readonly limit = 8) {}
+
+  /** A place in line (`ready` resolves when it is this request's turn), or null when the line is full. */
+  enter(): { ready: Promise<void>; leave(): void } | null {
+    if (!this.running) {
+      this.running = true;
+      return { ready: Promise.resolve(), leave: this.leaver(null) };
+    }
+    if (this.waiting.length >= this.limit) return null;
+    let start!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      start = resolve;
+    });
+    this.waiting.push(start);
+    return { ready, leave: this.leaver(start) };
+  }
+
+  /** How many requests wait behind the running one. */
+  get length(): number {
+    return this.waiting.length;
+  }
+
+  private leaver(start: (() => void) | null): () => void {
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      const at = start ? this.waiting.indexOf(start) : -1;
+      if (at >= 0) {
+        this.waiting.splice(at, 1); // left before its turn came
+        return;
+      }
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running = false;
+    };
+  }
+}
+
 export interface SessionDeps {
+  /** The line every request waits in for the key (shared by all relay ports). */
+  keyQueue: KeyQueue;
   host: HostConnection;
   extensionId: string;
   getAllFrames(tabId: number): Promise<FrameLike[] | null | undefined>;
@@ -246,8 +296,12 @@ async function run(
       message: NOT_ALLOWED_MESSAGE,
     });
   }, request.timeout);
+  /** Leaves the key's line: at once before the host was asked, else once the host has ended it. */
+  let leaveLine: () => void = () => {};
+  let hostAsked = false;
   function finish(message: BridgeReply, promptError?: string): void {
     if (done) return;
+    if (!hostAsked) leaveLine();
     // Every NotAllowedError reads alike to the page; the reason stays in the PIN window and the log.
     if (message.t === 'error' && message.name === 'NotAllowedError') {
       message = { ...message, message: NOT_ALLOWED_MESSAGE };
@@ -272,6 +326,18 @@ async function run(
   });
 
   if (done) return; // cancelled while it was being checked: the host is never asked
+  const place = deps.keyQueue.enter();
+  if (!place) {
+    finish({ t: 'error', name: 'NotAllowedError', message: NOT_ALLOWED_MESSAGE });
+    return;
+  }
+  leaveLine = place.leave;
+  await place.ready;
+  if (done) {
+    place.leave();
+    return; // cancelled or timed out while waiting for the key
+  }
+  hostAsked = true;
   const body: Record<string, unknown> & { type: string } = {
     type: request.op === 'create' ? 'webauthn.create' : 'webauthn.get',
     origin: caller.origin,
@@ -284,7 +350,7 @@ async function run(
   hostId = sent.id;
   let outcome: Awaited<typeof sent.done>;
   try {
-    outcome = await sent.done;
+    outcome = await sent.done.finally(() => place.leave());
     marks.host = performance.now();
   } catch (error) {
     const reason = error instanceof HostUnavailableError ? error.message : 'the native host failed.';
