@@ -37,6 +37,7 @@ for (const target of chosen) {
       `refused ${r.refused}  ${(r.executions / r.seconds).toFixed(0)}/s  ${r.seconds.toFixed(1)} s`,
   );
   if (r.firstCrash) console.log(`  first crash: ${r.firstCrash.error}\n  input: ${r.firstCrash.input}`);
+  if (r.firstHang) console.log(`  first hang, input: ${r.firstHang}`);
 }
 const bad = reports.filter((r) => r.crashes > 0 || r.hangs > 0);
 console.log(bad.length ? `${bad.length} target(s) crashed or hung` : 'no crashes, no hangs');
