@@ -153,19 +153,22 @@ describe('native host with a U2F-only key (CTAP1 fallback)', () => {
     expect(verified.authenticationInfo.newCounter).toBe(1);
   });
 
-  it('reports attestation "none" as browsers do (fido-u2f statement stripped)', async () => {
-    const { host: h } = await setup();
-    const reg = await register(h, 'c1', { attestation: 'none' });
-    const att = await verifyRegistrationResponse({
-      response: reg.response,
-      expectedChallenge: () => true,
-      expectedOrigin: ORIGIN,
-      expectedRPID: RP_ID,
-      requireUserVerification: false,
+  for (const conveyance of ['none', 'indirect'] as const) {
+    it(`reports attestation "${conveyance}" as browsers do (fido-u2f statement and AAGUID stripped)`, async () => {
+      const { host: h } = await setup();
+      const reg = await register(h, 'c1', { attestation: conveyance });
+      const att = await verifyRegistrationResponse({
+        response: reg.response,
+        expectedChallenge: () => true,
+        expectedOrigin: ORIGIN,
+        expectedRPID: RP_ID,
+        requireUserVerification: false,
+      });
+      expect(att.registrationInfo!.fmt).toBe('none');
+      expect(att.registrationInfo!.aaguid).toBe('00000000-0000-0000-0000-000000000000');
+      await authenticate(h, 'g1', reg);
     });
-    expect(att.registrationInfo!.fmt).toBe('none');
-    await authenticate(h, 'g1', reg);
-  });
+  }
 
   it('finds the key handle in a longer allow list by check-only probes', async () => {
     const { host: h } = await setup();

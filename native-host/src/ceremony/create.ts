@@ -110,9 +110,10 @@ async function registrationResponse(
   if (!parsed.credentialId || !parsed.publicKey) {
     throw new CeremonyError('DeviceError', 'the security key returned no attested credential');
   }
-  // attestation "none" (the default): strip a certificate-backed statement and its AAGUID, as browsers do.
+  // attestation "none" (the default) and "indirect" (which a client may anonymise; browsers treat it as
+  // "none"): strip a certificate-backed statement and its AAGUID (WebAuthn L3 §5.1.3 step 23).
   const conveyance = options.attestation ?? 'none';
-  if (conveyance === 'none' && fmt !== 'none' && attStmt.has('x5c')) {
+  if ((conveyance === 'none' || conveyance === 'indirect') && fmt !== 'none' && attStmt.has('x5c')) {
     fmt = 'none';
     attStmt = new Map();
     authData = authData.slice();
