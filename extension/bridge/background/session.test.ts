@@ -7,7 +7,7 @@ import type { RuntimePortLike } from '../relay';
 import type { BackgroundToRelay, RelayToBackground } from '../wire';
 import { HostConnection, type NativePortLike } from './host-port';
 import { PinPrompts } from './pin-ui';
-import { KeyQueue, NO_FOCUS_MESSAGE, serveRelayPort } from './session';
+import { ceremonyTimeout, KeyQueue, NO_FOCUS_MESSAGE, serveRelayPort } from './session';
 
 const EXTENSION_ID = 'ext-id';
 const ORIGIN = 'https://login.example.com';
@@ -238,6 +238,16 @@ describe('one busy tab does not lock out the others', () => {
     expect(tabB.hostRequests.map((q) => q.type)).toEqual(['webauthn.get']);
     expect(tabC.hostRequests).toEqual([]);
     expect(line.length).toBe(0);
+  });
+});
+
+describe('a page cannot hold the key longer than its own timeout, clamped to the WebAuthn L3 range', () => {
+  it('takes the page’s timeout up to 600 s (180 s with userVerification discouraged)', () => {
+    expect(ceremonyTimeout(1500, 'preferred')).toBe(1500);
+    expect(ceremonyTimeout(3_600_000, 'preferred')).toBe(600_000);
+    expect(ceremonyTimeout(3_600_000, undefined)).toBe(600_000);
+    expect(ceremonyTimeout(3_600_000, 'discouraged')).toBe(180_000);
+    expect(ceremonyTimeout(120_000, 'discouraged')).toBe(120_000);
   });
 });
 

@@ -288,14 +288,17 @@ async function run(
   };
 
   let done = false;
-  const timer = setTimeout(() => {
-    cancelHost();
-    finish({
-      t: 'error',
-      name: 'NotAllowedError',
-      message: NOT_ALLOWED_MESSAGE,
-    });
-  }, request.timeout);
+  const timer = setTimeout(
+    () => {
+      cancelHost();
+      finish({
+        t: 'error',
+        name: 'NotAllowedError',
+        message: NOT_ALLOWED_MESSAGE,
+      });
+    },
+    ceremonyTimeout(request.timeout, uvOf(request.op, options)),
+  );
   /** Leaves the key's line: at once before the host was asked, else once the host has ended it. */
   let leaveLine: () => void = () => {};
   let hostAsked = false;
@@ -422,6 +425,22 @@ async function checkFocus(
     request.frame.visible &&
     (await deps.tabHasFocus(caller.tabId).catch(() => false));
   if (!focused) throw new Refusal('NotAllowedError', NO_FOCUS_MESSAGE);
+}
+
+/**
+ * How long the background lets a request hold the key: the page's own timeout, at most the top of WebAuthn
+ * L3's recommended range (§15.1: 30–180 s with userVerification "discouraged", else 300–600 s). Shorter
+ * timeouts stand (the page's own timer ends the call then anyway).
+ */
+export function ceremonyTimeout(requested: number, userVerification: string | undefined): number {
+  const max = userVerification === 'discouraged' ? 180_000 : 600_000;
+  return Math.min(Math.max(1, requested), max);
+}
+
+function uvOf(op: 'create' | 'get', options: Record<string, unknown>): string | undefined {
+  return op === 'create'
+    ? (options.authenticatorSelection as { userVerification?: string } | undefined)?.userVerification
+    : (options.userVerification as string | undefined);
 }
 
 /** What the bridge forwards to the host at most (the host takes 1 MB frames; a page may send far more). */
