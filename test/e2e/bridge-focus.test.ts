@@ -129,3 +129,42 @@ describe('focus', () => {
     await page.close();
   });
 });
+
+describe('a request whose tab loses focus', () => {
+  let manual: BridgeRig;
+  beforeAll(async () => {
+    // The key would wait for a touch far longer than this test runs: only the cancel can end the request.
+    manual = await startBridgeRig({ mode: 'always', key: { touch: 'manual', userActionTimeoutMs: 600_000 } });
+  });
+  afterAll(async () => {
+    await manual?.close();
+  });
+
+  it('is cancelled with NotAllowedError and the key released when another tab is brought to the front', async () => {
+    const page = await manual.chromium.browser.newPage();
+    await page.goto(`${origin}/frame`);
+    await page.bringToFront();
+    const outcome = page.evaluate(async () => {
+      try {
+        await navigator.credentials.get({
+          publicKey: {
+            challenge: crypto.getRandomValues(new Uint8Array(32)),
+            rpId: 'localhost',
+            timeout: 600_000,
+            allowCredentials: [{ type: 'public-key', id: crypto.getRandomValues(new Uint8Array(32)) }],
+          },
+        });
+        return 'ok';
+      } catch (error) {
+        return (error as DOMException).name;
+      }
+    });
+    await expect.poll(() => manual.key.waitingForTouch, { timeout: 20_000 }).toBe(true);
+    const other = await manual.chromium.browser.newPage();
+    await other.bringToFront();
+    expect(await outcome).toBe('NotAllowedError');
+    await expect.poll(() => manual.key.waitingForTouch, { timeout: 20_000 }).toBe(false);
+    await other.close();
+    await page.close();
+  });
+});

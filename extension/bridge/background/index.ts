@@ -138,6 +138,55 @@ export function setupBridge(): void {
 
   const keyQueue = new KeyQueue();
 
+  // Requests whose tab must keep the focus: tab id → its window and the callbacks of its requests.
+  const watched = new Map<number, { windowId: number | null; lost: Set<() => void> }>();
+  const focusLost = (tabId: number) => {
+    const entry = watched.get(tabId);
+    if (!entry) return;
+    watched.delete(tabId);
+    for (const fn of entry.lost) fn();
+  };
+  const watchFocus = (tabId: number, onLost: () => void): (() => void) => {
+    let entry = watched.get(tabId);
+    if (!entry) {
+      const fresh = { windowId: null as number | null, lost: new Set<() => void>() };
+      watched.set(tabId, fresh);
+      void browser.tabs.get(tabId).then(
+        (tab) => {
+          fresh.windowId = tab.windowId ?? null;
+        },
+        () => focusLost(tabId),
+      );
+      entry = fresh;
+    }
+    entry.lost.add(onLost);
+    const current = entry;
+    return () => {
+      current.lost.delete(onLost);
+      if (current.lost.size === 0 && watched.get(tabId) === current) watched.delete(tabId);
+    };
+  };
+  // Another tab activated in a watched tab's window hides it.
+  browser.tabs.onActivated.addListener(({ tabId, windowId }) => {
+    for (const [watchedTab, entry] of [...watched]) {
+      if (watchedTab !== tabId && entry.windowId === windowId) focusLost(watchedTab);
+    }
+  });
+  // Another ordinary browser window focused; popups (our PIN window among them) and focus leaving the
+  // browser (e.g. for a key's own prompt) do not count.
+  browser.windows.onFocusChanged.addListener((windowId) => {
+    if (windowId === browser.windows.WINDOW_ID_NONE || watched.size === 0) return;
+    void browser.windows.get(windowId).then(
+      (win) => {
+        if (win.type !== 'normal') return;
+        for (const [watchedTab, entry] of [...watched]) {
+          if (entry.windowId !== null && entry.windowId !== windowId) focusLost(watchedTab);
+        }
+      },
+      () => undefined,
+    );
+  });
+
   browser.runtime.onConnect.addListener((port) => {
     const sender = port.sender as SenderLike | undefined;
     if (port.name === BRIDGE_PORT_NAME && sender) {
@@ -148,6 +197,7 @@ export function setupBridge(): void {
         getAllFrames,
         siteMode,
         tabHasFocus,
+        watchFocus,
         credentials,
         prompts,
         log: bridgeLog,

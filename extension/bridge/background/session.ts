@@ -97,6 +97,11 @@ export interface SessionDeps {
    * a frame's own report of its focus is not enough.
    */
   tabHasFocus(tabId: number): Promise<boolean>;
+  /**
+   * Calls `onLost` when tab `tabId` stops being the focused document (another tab activated in its
+   * window, or another browser window focused; our own PIN window does not count). Returns the unwatch.
+   */
+  watchFocus?(tabId: number, onLost: () => void): () => void;
   credentials: CredentialStore;
   prompts: PinPrompts;
   /** Delay before "touch your key" opens a window of its own (a key touched at once needs none). */
@@ -302,8 +307,10 @@ async function run(
   /** Leaves the key's line: at once before the host was asked, else once the host has ended it. */
   let leaveLine: () => void = () => {};
   let hostAsked = false;
+  let unwatchFocus: () => void = () => {};
   function finish(message: BridgeReply, promptError?: string): void {
     if (done) return;
+    unwatchFocus();
     if (!hostAsked) leaveLine();
     // Every NotAllowedError reads alike to the page; the reason stays in the PIN window and the log.
     if (message.t === 'error' && message.name === 'NotAllowedError') {
@@ -329,6 +336,13 @@ async function run(
   });
 
   if (done) return; // cancelled while it was being checked: the host is never asked
+  // The tab losing focus ends the request (in line or at the key) and releases the key.
+  unwatchFocus =
+    deps.watchFocus?.(caller.tabId, () => {
+      log(`${hostId} ${request.op}: the tab lost focus`);
+      cancelHost();
+      finish({ t: 'error', name: 'NotAllowedError', message: NOT_ALLOWED_MESSAGE });
+    }) ?? (() => {});
   const place = deps.keyQueue.enter();
   if (!place) {
     finish({ t: 'error', name: 'NotAllowedError', message: NOT_ALLOWED_MESSAGE });
