@@ -9,7 +9,7 @@
  * background takes the origin from the browser.
  */
 import * as v from 'valibot';
-import type { BridgeMode } from './site-mode';
+import type { BridgeMode } from '../sites/bridge-mode';
 import {
   BackgroundToRelaySchema,
   BRIDGE_PORT_NAME,

@@ -18,11 +18,13 @@ export default defineContentScript({
   runAt: 'document_idle',
   allFrames: true,
   main() {
+    // An opaque origin (CSP sandbox, <iframe sandbox>, data:, sandboxed srcdoc) is never served; the
+    // background refuses such frames too.
+    if (self.origin === 'null') return;
     if (!ownsThisFrame()) return;
     const controller = new MfaController({
       doc: document,
       sendFill: (req) => browser.runtime.sendMessage(req) as Promise<FillWire<unknown> | undefined>,
-      sendVault: (req) => browser.runtime.sendMessage(req),
     });
     void controller.start().catch(() => controller.stop());
   },

@@ -5,8 +5,15 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { getEffectiveSettings } from '../settings/effective';
+import {
+  type Activation,
+  activationFor,
+  type MessageSenderLike,
+  senderOrigin,
+  servesContentScript,
+} from '../sites/index';
 import { base32Decode, type OtpAccount, parseOtpauthUri } from '../vault/otp';
-import { activationFor, CLOCK_WARN_MS, clockOffsetMs } from './policy';
+import { CLOCK_WARN_MS, clockOffsetMs } from './policy';
 import {
   type ClockInfo,
   type FillRequest,
@@ -16,19 +23,13 @@ import {
   type QueryReply,
   type VaultState,
 } from './protocol';
-import { displayName, getVaultOrNull, VaultError } from './vault-access';
+import { displayName, getVaultOrNull, openUnlockWindow, VaultError } from './vault-access';
 
 const CHOICES_KEY = 'fill.choices';
 const BOUND_KEY = 'fill.boundOrigins';
 const CLOCK_TTL_MS = 10 * 60_000;
 
-interface Sender {
-  id?: string;
-  url?: string;
-  origin?: string;
-  tab?: { id?: number };
-  frameId?: number;
-}
+type Sender = MessageSenderLike;
 
 export class FillError extends Error {
   override readonly name = 'FillError';
@@ -40,19 +41,12 @@ export class FillError extends Error {
   }
 }
 
-/** The sender frame's origin; content scripts only. */
-export function senderOrigin(sender: Sender, extensionId: string): string {
+/** The sender frame's origin as the browser reports it; content scripts only, opaque origins refused. */
+export function contentScriptOrigin(sender: Sender, extensionId: string): string {
   if (sender.id !== extensionId) throw new FillError('forbidden', 'Not from this extension.');
   if (!sender.tab) throw new FillError('forbidden', 'Only the page script asks for codes.');
-  let origin = sender.origin;
-  if (!origin || origin === 'null') {
-    try {
-      origin = sender.url ? new URL(sender.url).origin : undefined;
-    } catch {
-      origin = undefined;
-    }
-  }
-  if (!origin || origin === 'null') throw new FillError('forbidden', 'Unknown sender origin.');
+  const origin = senderOrigin(sender);
+  if (!origin) throw new FillError('forbidden', 'This frame has no origin the extension serves.');
   return origin;
 }
 
@@ -132,10 +126,37 @@ async function choices(): Promise<Record<string, string>> {
   );
 }
 
-async function query(origin: string): Promise<QueryReply> {
+/** Settings, vault state and the site module's activation for a content script's origin. */
+async function activationHere(origin: string): Promise<{
+  s: Awaited<ReturnType<typeof getEffectiveSettings>>['values'];
+  state: VaultState;
+  activation: Activation;
+}> {
   const s = (await getEffectiveSettings()).values;
   const state = await vaultState();
-  const activation = activationFor(origin, s, await boundOrigins(state));
+  return { s, state, activation: activationFor(origin, s, await boundOrigins(state)) };
+}
+
+/**
+ * The activation check every content-script request but `fill.query` passes, the same as filling:
+ * site allowed, profile known, fill mode not `off`, not a look-alike (binding: where an account is named).
+ */
+async function requireServed(origin: string): Promise<void> {
+  const { activation } = await activationHere(origin);
+  if (!servesContentScript(activation))
+    throw new FillError('not-active', 'Filling is not enabled on this site.');
+}
+
+async function requireUnlocked(): Promise<NonNullable<ReturnType<typeof getVaultOrNull>>> {
+  const vault = getVaultOrNull();
+  if (!vault || (await vault.status()).state !== 'unlocked')
+    throw new FillError('locked', 'The vault is locked.');
+  return vault;
+}
+
+/** Where the content script stands on this page; accounts and clock only where the site is served. */
+async function query(origin: string): Promise<QueryReply> {
+  const { s, state, activation } = await activationHere(origin);
   const reply: QueryReply = {
     origin,
     activation,
@@ -144,7 +165,7 @@ async function query(origin: string): Promise<QueryReply> {
     autoSubmit: s.autoSubmit,
     language: s.language,
   };
-  if (!activation.active || activation.lookalikeOf) return reply;
+  if (!servesContentScript(activation)) return reply;
   const vault = getVaultOrNull();
   if (state === 'unlocked' && vault) {
     reply.accounts = (await vault.accountsForOrigin(origin)).map((a) => ({ id: a.id, name: displayName(a) }));
@@ -157,13 +178,9 @@ async function query(origin: string): Promise<QueryReply> {
 }
 
 async function code(origin: string, accountId: string): Promise<FillResponses['fill.code']> {
-  const vault = getVaultOrNull();
-  if (!vault || (await vault.status()).state !== 'unlocked')
-    throw new FillError('locked', 'The vault is locked.');
+  const vault = await requireUnlocked();
+  await requireServed(origin);
   const s = (await getEffectiveSettings()).values;
-  const activation = activationFor(origin, s, await boundOrigins('unlocked'));
-  if (!activation.active || activation.lookalikeOf || activation.mode === 'off')
-    throw new FillError('not-active', 'Filling is not enabled on this site.');
   const clock = s.clockCompensation ? clocks.get(origin) : undefined;
   const at = Date.now() + (clock ? clock.offsetMs : 0);
   // codeForOrigin refuses accounts not bound to this origin (VaultError 'origin-not-allowed').
@@ -171,14 +188,25 @@ async function code(origin: string, accountId: string): Promise<FillResponses['f
   return { code: r.code, secondsRemaining: r.secondsRemaining };
 }
 
+/** Remembers the account picked on this site: only an account bound here. */
+async function choose(origin: string, accountId: string): Promise<null> {
+  const vault = await requireUnlocked();
+  await requireServed(origin);
+  if (!(await vault.accountsForOrigin(origin)).some((a) => a.id === accountId))
+    throw new FillError('not-bound', 'This account is not bound to this site.');
+  const all = await choices();
+  all[origin] = accountId;
+  await local().set({ [CHOICES_KEY]: all });
+  return null;
+}
+
 async function enrol(
   origin: string,
   secret: string,
   label: string | undefined,
 ): Promise<FillResponses['fill.enrol']> {
-  const vault = getVaultOrNull();
-  if (!vault || (await vault.status()).state !== 'unlocked')
-    throw new FillError('locked', 'The vault is locked.');
+  const vault = await requireUnlocked();
+  await requireServed(origin);
   const host = new URL(origin).hostname;
   let account: OtpAccount;
   if (/^otpauth:\/\//i.test(secret)) account = parseOtpauthUri(secret);
@@ -196,20 +224,24 @@ async function enrol(
   return { id: added.id, name: displayName(added) };
 }
 
-async function dispatch(req: FillRequest, origin: string): Promise<unknown> {
+async function openUnlock(origin: string, tabId: number | undefined): Promise<null> {
+  await requireServed(origin);
+  await openUnlockWindow(tabId);
+  return null;
+}
+
+async function dispatch(req: FillRequest, origin: string, sender: Sender): Promise<unknown> {
   switch (req.type) {
     case 'fill.query':
       return query(origin);
     case 'fill.code':
       return code(origin, req.accountId);
-    case 'fill.choose': {
-      const all = await choices();
-      all[origin] = req.accountId;
-      await local().set({ [CHOICES_KEY]: all });
-      return null;
-    }
+    case 'fill.choose':
+      return choose(origin, req.accountId);
     case 'fill.enrol':
       return enrol(origin, req.secret, req.label);
+    case 'fill.openUnlock':
+      return openUnlock(origin, sender.tab?.id);
   }
 }
 
@@ -222,8 +254,8 @@ export async function handleFill(
   try {
     const parsed = v.safeParse(FillRequestSchema, message);
     if (!parsed.success) throw new FillError('bad-request', `Invalid request: ${parsed.issues[0].message}`);
-    const origin = senderOrigin(sender, extensionId);
-    return { ok: true, value: await dispatch(parsed.output, origin) };
+    const origin = contentScriptOrigin(sender, extensionId);
+    return { ok: true, value: await dispatch(parsed.output, origin, sender) };
   } catch (e) {
     if (e instanceof FillError) return { ok: false, error: { code: e.code, message: e.message } };
     if (e instanceof VaultError) return { ok: false, error: { code: e.code, message: e.message } };

@@ -12,10 +12,8 @@ import { Panel } from './ui';
 
 export interface ContentDeps {
   doc: Document;
-  /** runtime.sendMessage for `fill.*` requests. */
+  /** runtime.sendMessage for `fill.*` requests (the only ones the background takes from a page's frame). */
   sendFill(req: FillRequest): Promise<FillWire<unknown> | undefined>;
-  /** runtime.sendMessage for the vault requests a content script may send. */
-  sendVault(req: { type: 'vault.status' } | { type: 'vault.openUnlock' }): Promise<unknown>;
   /** Detection throttle in ms (default 150). */
   throttleMs?: number;
 }
@@ -195,7 +193,7 @@ export class MfaController {
           label: this.t.unlock,
           primary: true,
           run: () => {
-            void this.deps.sendVault({ type: 'vault.openUnlock' });
+            void this.call({ type: 'fill.openUnlock' }).catch(() => undefined);
             void this.waitForUnlock();
           },
         },
@@ -210,11 +208,8 @@ export class MfaController {
     const until = Date.now() + UNLOCK_WAIT_MS;
     while (!this.stopped && Date.now() < until) {
       await new Promise((r) => setTimeout(r, UNLOCK_POLL_MS));
-      const st = (await this.deps.sendVault({ type: 'vault.status' })) as
-        | { ok: true; value: { state: string } }
-        | { ok: false }
-        | undefined;
-      if (st?.ok && st.value.state === 'unlocked') {
+      const q = await this.call({ type: 'fill.query' }).catch(() => null);
+      if (q?.vault === 'unlocked') {
         this.handled = null; // the same prompt is handled again, now unlocked
         this.schedule();
         return;

@@ -1,9 +1,11 @@
 /**
- * Messages between the detect/fill content script and the background (`fill.*`). Validated with
- * valibot in the background; the origin always comes from the message's sender, never from the page.
+ * Messages between the detect/fill content script and the background (`fill.*`): the only requests a
+ * content script may send (the vault's are for extension pages). Validated with valibot in the
+ * background; the origin always comes from the message's sender, never from the page, and every request
+ * but `fill.query` passes the site module's activation check (extension/sites/activation.ts).
  */
 import * as v from 'valibot';
-import type { Activation } from './policy';
+import type { Activation } from '../sites/activation';
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 
@@ -11,6 +13,8 @@ export const FillRequestSchema = v.variant('type', [
   v.object({ type: v.literal('fill.query') }),
   v.object({ type: v.literal('fill.code'), accountId: Id }),
   v.object({ type: v.literal('fill.choose'), accountId: Id }),
+  /** The vault is locked: open the extension's unlock window (the answer to `fill.query` says when it is unlocked). */
+  v.object({ type: v.literal('fill.openUnlock') }),
   v.object({
     type: v.literal('fill.enrol'),
     /** An otpauth URI or a base32 secret read from the enrolment page. */
@@ -51,6 +55,7 @@ export interface FillResponses {
   'fill.query': QueryReply;
   'fill.code': { code: string; secondsRemaining: number };
   'fill.choose': null;
+  'fill.openUnlock': null;
   'fill.enrol': { id: string; name: string };
 }
 

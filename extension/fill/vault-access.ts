@@ -1,6 +1,6 @@
 /** The vault as the fill background sees it (setupVault() runs first in the background's main()). */
 import { displayName } from '../vault/accounts';
-import { getVault } from '../vault/background';
+import { getVault, openUnlockWindow } from '../vault/background';
 import { VaultError } from '../vault/errors';
 import type { VaultService } from '../vault/service';
 
@@ -12,4 +12,4 @@ export function getVaultOrNull(): VaultService | null {
   }
 }
 
-export { displayName, VaultError };
+export { displayName, openUnlockWindow, VaultError };

@@ -1,3 +1,2 @@
 export * from './effective';
 export * from './schema';
-export * from './sites';

@@ -154,7 +154,7 @@ export const settingsEntries = {
     v.pipe(
       v.picklist(ACCOUNT_BINDINGS),
       v.description(
-        "How an account's sites are matched: origin (scheme, host and port) or registrable-domain (example.com and its subdomains).",
+        "How an account's sites are matched: origin (scheme, host and port) or registrable-domain (example.com and its subdomains; per the public suffix list with private domains, so two github.io sites stay apart; tenants of multi-tenant identity providers such as a.okta.com keep origin binding).",
       ),
     ),
     'origin',

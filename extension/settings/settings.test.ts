@@ -9,7 +9,6 @@ import {
 } from './effective';
 import { MemoryArea } from './memory-area';
 import { defaultSettings } from './schema';
-import { bridgeModeFor, configuredProfileFor, hostMatches, isFillAllowed } from './sites';
 
 describe('settings schema and merge', () => {
   it('has the documented defaults', () => {
@@ -109,33 +108,5 @@ describe('settings schema and merge', () => {
     const s = { passwordMinLength: 12, passwordPattern: '\\d', passwordPatternHint: 'Include a digit' };
     expect(checkPassword('short', s).map((p) => p.code)).toEqual(['too-short', 'pattern']);
     expect(checkPassword('long enough 1', s)).toEqual([]);
-  });
-});
-
-describe('site helpers', () => {
-  it('matches hosts and wildcard domains', () => {
-    expect(hostMatches('*.portbase.com', 'login.portbase.com')).toBe(true);
-    expect(hostMatches('*.portbase.com', 'portbase.com')).toBe(true);
-    expect(hostMatches('*.portbase.com', 'evilportbase.com')).toBe(false);
-    expect(hostMatches('login.portbase.com', 'LOGIN.portbase.com')).toBe(true);
-    expect(hostMatches('login.portbase.com', 'x.login.portbase.com')).toBe(false);
-  });
-  it('applies allowedSites, profiles and bridge modes', () => {
-    const s = resolveSettings(
-      {},
-      {
-        allowedSites: ['*.portbase.com', 'localhost'],
-        siteProfiles: [{ match: 'sso.example.nl', profile: 'iamconnected' }],
-        bridgeSites: [{ match: 'localhost', mode: 'fallback' }],
-      },
-    ).values;
-    expect(isFillAllowed('https://iamconnected.portbase.com', s)).toBe(true);
-    expect(isFillAllowed('http://localhost:8080', s)).toBe(true);
-    expect(isFillAllowed('http://iamconnected.portbase.com', s)).toBe(false);
-    expect(isFillAllowed('https://example.com', s)).toBe(false);
-    expect(configuredProfileFor('https://sso.example.nl/x', s)).toBe('iamconnected');
-    expect(configuredProfileFor('https://example.nl', s)).toBeNull();
-    expect(bridgeModeFor('http://localhost:3000', s)).toBe('fallback');
-    expect(bridgeModeFor('https://other.test', s)).toBe('off');
   });
 });

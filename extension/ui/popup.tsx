@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { notifyCopied } from '../clipboard/client';
 import type { EffectiveSettings } from '../settings/effective';
+import { servedOrigin } from '../sites/hosts';
 import type { AccountSummary } from '../vault/accounts';
 import { displayName } from '../vault/accounts';
 import { sendVault } from '../vault/client';
@@ -486,8 +487,7 @@ async function activeTabOrigin(): Promise<string | null> {
   try {
     const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
     if (!tab?.url) return null;
-    const u = new URL(tab.url);
-    if (u.protocol === 'https:' || (u.protocol === 'http:' && u.hostname === 'localhost')) return u.origin;
+    return servedOrigin(tab.url);
   } catch {
     // no tab access
   }

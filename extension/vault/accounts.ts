@@ -3,6 +3,7 @@
  * may be filled on. The stored (plaintext-inside-the-container) form and its schema.
  */
 import * as v from 'valibot';
+import { servedOrigin } from '../sites/hosts';
 import { fromBase64, toBase64 } from './crypto';
 import { type OtpAccount, validateOtpAccount } from './otp';
 
@@ -42,7 +43,8 @@ export function normalizeOrigin(
   } catch {
     return { ok: false, message: `"${input.slice(0, 80)}" is not a web address.` };
   }
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && u.hostname === 'localhost')) {
+  // The site module's rule (extension/sites): https, or plain http on localhost and its subdomains only.
+  if (!servedOrigin(u.href)) {
     return { ok: false, message: 'Only https:// sites (or http://localhost) can be bound to an account.' };
   }
   return { ok: true, origin: u.origin };

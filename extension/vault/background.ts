@@ -11,12 +11,12 @@ import { setupClipboardClear } from '../clipboard/background';
 import { SettingsCache } from '../settings/cache';
 import { type SettingsAreas, SettingsError, setUserSettings } from '../settings/effective';
 import { isSettingKey, type SettingKey } from '../settings/schema';
+import { isExtensionPage, type MessageSenderLike } from '../sites/sender';
 import { LAST_ACTIVITY_KEY, planAutoLock } from './autolock';
 import { VaultError } from './errors';
 import { parseImport } from './imports';
 import { base32Decode, type OtpAccount, OtpauthError, parseOtpauthUri } from './otp';
 import {
-  CONTENT_SCRIPT_REQUESTS,
   type NewAccount,
   RequestSchema,
   type ScanResult,
@@ -143,12 +143,7 @@ export function setupVault(): VaultService {
   return svc;
 }
 
-interface Sender {
-  id?: string;
-  url?: string;
-  tab?: { id?: number; windowId?: number };
-  frameId?: number;
-}
+type Sender = MessageSenderLike;
 
 /** runtime.getURL (WXT types it per project in .wxt/, which the repository's tsconfig does not include). */
 export function extensionUrl(path: string): string {
@@ -174,20 +169,11 @@ export async function handle(
     }
     const req = parsed.output;
     if (sender.id !== browser.runtime.id) throw new VaultError('forbidden', 'Not from this extension.');
-    const fromExtensionPage = typeof sender.url === 'string' && sender.url.startsWith(extensionBase());
-    let frameOrigin: string | null = null;
-    if (!fromExtensionPage) {
-      if (!CONTENT_SCRIPT_REQUESTS.has(req.type)) {
-        throw new VaultError('forbidden', 'This request is only accepted from the extension’s own pages.');
-      }
-      try {
-        frameOrigin = sender.url ? new URL(sender.url).origin : null;
-      } catch {
-        frameOrigin = null;
-      }
-      if (!frameOrigin || frameOrigin === 'null') throw new VaultError('forbidden', 'Unknown sender origin.');
-    }
-    const value = await dispatch(svc, req, frameOrigin, sender);
+    // Extension pages only: a content script's requests are `fill.*` (extension/fill/background.ts), each
+    // checked against the site module; nothing here answers a page's frame.
+    if (!isExtensionPage(sender, browser.runtime.id, new URL(extensionBase()).origin))
+      throw new VaultError('forbidden', 'This request is only accepted from the extension’s own pages.');
+    const value = await dispatch(svc, req);
     return { ok: true, value };
   } catch (e) {
     return { ok: false, error: toWire(e) };
@@ -219,12 +205,7 @@ function accountFrom(input: NewAccount): OtpAccount {
   return a;
 }
 
-async function dispatch(
-  svc: VaultService,
-  req: VaultRequest,
-  frameOrigin: string | null,
-  sender: Sender,
-): Promise<VaultResponses[VaultRequest['type']]> {
+async function dispatch(svc: VaultService, req: VaultRequest): Promise<VaultResponses[VaultRequest['type']]> {
   switch (req.type) {
     case 'vault.status':
       return svc.status();
@@ -273,9 +254,9 @@ async function dispatch(
     case 'vault.info':
       return svc.info();
     case 'vault.forOrigin':
-      return svc.accountsForOrigin(frameOrigin ?? requireOrigin(req.origin));
+      return svc.accountsForOrigin(requireOrigin(req.origin));
     case 'vault.codeForOrigin':
-      return svc.codeForOrigin(req.id, frameOrigin ?? requireOrigin(req.origin));
+      return svc.codeForOrigin(req.id, requireOrigin(req.origin));
     case 'vault.import': {
       const parsed = await parseImport(req.format, req.data, req.password);
       if (parsed.items.length === 0) return { added: [], skipped: parsed.skipped };
@@ -291,9 +272,6 @@ async function dispatch(
       return svc.exportUris(req.masterPassword);
     case 'vault.scanTab':
       return scanVisibleTab();
-    case 'vault.openUnlock':
-      await openUnlockWindow(sender);
-      return null;
     case 'settings.get':
       return settingsNow();
     case 'settings.set': {
@@ -360,10 +338,10 @@ export function decodeQrCodes(img: ImageData): ScanResult['found'] {
   return found;
 }
 
-/** A content script met a locked vault: open the popup page in a small window to unlock. */
-async function openUnlockWindow(sender: Sender): Promise<void> {
+/** A content script met a locked vault (`fill.openUnlock`): open the popup page in a small window to unlock. */
+export async function openUnlockWindow(returnTabId: number | undefined): Promise<void> {
   const url = new URL(extensionUrl('/popup.html'));
   url.searchParams.set('unlock', '1');
-  if (sender.tab?.id !== undefined) url.searchParams.set('returnTab', String(sender.tab.id));
+  if (returnTabId !== undefined) url.searchParams.set('returnTab', String(returnTabId));
   await browser.windows.create({ url: url.toString(), type: 'popup', width: 380, height: 560 });
 }

@@ -3,10 +3,9 @@
  * Every request is validated with `RequestSchema` in the background; responses are
  * `{ ok: true, value } | { ok: false, error }`. Use `sendVault()` from ./client on the calling side.
  *
- * Who may send what (checked in ./background.ts from the sender, never from the message):
- * - extension pages (popup, options, unlock page): everything;
- * - content scripts: `vault.status`, `vault.forOrigin`, `vault.codeForOrigin` and `vault.openUnlock`,
- *   always for the sender frame's own origin.
+ * Who may send them (checked in ./background.ts from the sender's reported origin, never from the
+ * message): the extension's own pages (popup, options, unlock page) only. Content scripts send `fill.*`
+ * (extension/fill/protocol.ts), each checked against the site module.
  */
 import * as v from 'valibot';
 import type { EffectiveSettings } from '../settings/effective';
@@ -77,7 +76,7 @@ export const RequestSchema = v.variant('type', [
   v.object({ type: v.literal('vault.codes') }),
   /** Where the vault lives and how it is protected (options page, About). */
   v.object({ type: v.literal('vault.info') }),
-  /** Extension pages name the origin; for content scripts the sender's origin is used. */
+  /** Accounts / a code for a site the extension page names. */
   v.object({ type: v.literal('vault.forOrigin'), origin: v.optional(Origin) }),
   v.object({ type: v.literal('vault.codeForOrigin'), id: Id, origin: v.optional(Origin) }),
   v.object({
@@ -92,8 +91,6 @@ export const RequestSchema = v.variant('type', [
   v.object({ type: v.literal('vault.exportUris'), masterPassword: Password }),
   /** Decode a QR code in the active tab's visible area (popup "scan"). */
   v.object({ type: v.literal('vault.scanTab') }),
-  /** Content script: the vault is locked; open the unlock page and come back. */
-  v.object({ type: v.literal('vault.openUnlock') }),
   v.object({ type: v.literal('settings.get') }),
   v.object({ type: v.literal('settings.set'), patch: v.record(v.string(), v.unknown()) }),
 ]);
@@ -128,7 +125,6 @@ export interface VaultResponses {
   'vault.exportEncrypted': string;
   'vault.exportUris': string;
   'vault.scanTab': ScanResult;
-  'vault.openUnlock': null;
   'settings.get': EffectiveSettings;
   'settings.set': EffectiveSettings;
 }
@@ -140,11 +136,3 @@ export interface WireError {
 }
 
 export type WireResponse<T> = { ok: true; value: T } | { ok: false; error: WireError };
-
-/** Requests a content script may send (for its own frame's origin). */
-export const CONTENT_SCRIPT_REQUESTS: ReadonlySet<VaultRequestType> = new Set([
-  'vault.status',
-  'vault.forOrigin',
-  'vault.codeForOrigin',
-  'vault.openUnlock',
-]);

@@ -9,10 +9,9 @@
  * storage.session:
  *   vault.key       { key, keyCheck, salt } (base64) while unlocked; never in persistent storage.
  */
-import { getDomain } from 'tldts';
 import type { EffectiveSettings, WritableArea } from '../settings/effective';
 import { checkPassword } from '../settings/effective';
-import { isFillAllowed } from '../settings/sites';
+import { isBoundTo, isFillAllowed } from '../sites/index';
 import {
   type AccountSummary,
   decodePayload,
@@ -772,26 +771,11 @@ function normalizeOrigins(list: string[]): string[] {
   return out;
 }
 
-/** The account-binding rule, shared with the fill code through `accountsForOrigin`. */
+/** May this account be filled on `origin`? The site module's binding rule, with `allowedSites` applied. */
 export function accountMatchesOrigin(
   a: Pick<VaultAccount, 'origins'>,
   origin: string,
   s: Pick<EffectiveSettings['values'], 'accountBinding' | 'allowedSites'>,
 ): boolean {
-  if (!isFillAllowed(origin, s)) return false;
-  let u: URL;
-  try {
-    u = new URL(origin);
-  } catch {
-    return false;
-  }
-  return a.origins.some((bound) => {
-    if (bound === u.origin) return true;
-    if (s.accountBinding !== 'registrable-domain') return false;
-    const b = new URL(bound);
-    if (b.protocol !== u.protocol) return false;
-    const db = getDomain(b.hostname) ?? b.hostname;
-    const du = getDomain(u.hostname) ?? u.hostname;
-    return db === du;
-  });
+  return isFillAllowed(origin, s) && isBoundTo(origin, a.origins, s.accountBinding);
 }

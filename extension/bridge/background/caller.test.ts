@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSiteMode } from '../site-mode';
+import { resolveSiteMode } from '../../sites/bridge-mode';
 import { CallerError, type FrameLike, resolveCaller } from './caller';
 
 const ID = 'ext-id';

@@ -6,10 +6,11 @@
 
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import { IAMCONNECTED_HOSTS } from '../../detect/profiles/iamconnected-hosts';
 import { affectsSettings } from '../../settings/cache';
 import { getEffectiveSettings, type ReadableArea, type WritableArea } from '../../settings/index';
+import { type BridgeMode, resolveSiteMode, type SiteModeSettings, senderOrigin } from '../../sites/index';
 import type { RuntimePortLike } from '../relay';
-import { type BridgeMode, IAMCONNECTED_HOSTS, resolveSiteMode, type SiteModeSettings } from '../site-mode';
 import { BRIDGE_PORT_NAME, type ModeAnswer, ModeQuerySchema, PIN_PORT_NAME } from '../wire';
 import { askHost, BrowserAccessProbe } from './browser-access';
 import type { FrameLike, SenderLike } from './caller';
@@ -34,7 +35,7 @@ type Runtime = Omit<typeof browser.runtime, 'getURL'> & {
 
 let installed = false;
 
-/** Outcome lines (request ids, operations, error names; never options, PINs or key material). */
+/** Outcome lines (request ids, operations, error names; never options, PINs, key material or visited sites). */
 function bridgeLog(line: string): void {
   console.debug(`mfa-bridge: ${line}`);
 }
@@ -219,7 +220,8 @@ export function setupBridge(): void {
         sendResponse({ mode: 'off' });
         return undefined;
       }
-      const origin = sender.origin ?? (sender.url ? safeOrigin(sender.url) : 'null');
+      // The browser-reported origin only: opaque or missing is 'null', which resolves to 'off'.
+      const origin = senderOrigin(sender) ?? 'null';
       const forRequest = query.output.forRequest === true;
       void siteMode(origin)
         .then(async (mode): Promise<ModeAnswer> => {
@@ -227,13 +229,12 @@ export function setupBridge(): void {
           // A fallback request: does the browser have HID access to any key the host sees?
           const browserHid = await browserAccess.check();
           if (browserHid === 'none') {
-            bridgeLog(`fallback for ${origin}: the browser cannot reach the keys the host sees; bridging`);
+            bridgeLog('fallback: the browser cannot reach the keys the host sees; bridging');
           }
           return { mode, browserHid };
         })
         .then(
           (answer) => {
-            if (!forRequest) bridgeLog(`mode ${answer.mode} for ${origin}`);
             sendResponse(answer);
             // A page the bridge serves has loaded: start the host now, so its start-up overlaps the
             // page's own (only on those sites; a missing host is reported when a request comes); on a
@@ -274,12 +275,4 @@ export function setupBridge(): void {
     if (affectsSettings(changes, area)) void refreshScripts();
   });
   void refreshScripts();
-}
-
-function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return 'null';
-  }
 }

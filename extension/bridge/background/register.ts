@@ -6,7 +6,7 @@
  * and are updated in place, so a page loading while the background starts (or re-registers after a
  * settings change) never finds them missing. The background still decides every request.
  */
-import type { SiteModeSettings } from '../site-mode';
+import type { SiteModeSettings } from '../../sites/bridge-mode';
 
 export const BRIDGE_SCRIPT_IDS = {
   page: 'mfa-bridge-webauthn-page',

@@ -12,8 +12,8 @@ import {
 } from '@shared/protocol/index.js';
 import { validateRpId } from '@shared/webauthn/index.js';
 import * as v from 'valibot';
+import type { BridgeMode } from '../../sites/bridge-mode';
 import type { RuntimePortLike } from '../relay';
-import type { BridgeMode } from '../site-mode';
 import {
   type BackgroundToRelay,
   type BridgeErrorName,

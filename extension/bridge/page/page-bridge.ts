@@ -6,7 +6,7 @@
  */
 import { NOT_ALLOWED_MESSAGE } from '@shared/protocol/index.js';
 import * as v from 'valibot';
-import type { BridgeMode } from '../site-mode';
+import type { BridgeMode } from '../../sites/bridge-mode';
 import {
   type BridgeReply,
   BridgeReplySchema,

@@ -5,9 +5,9 @@
  */
 
 import { toBase64Url } from '@shared/webauthn/index.js';
+import type { BridgeMode } from '../../sites/bridge-mode';
 import { installPageBridge, type PageBridge, type PageBridgeOptions } from '../page/page-bridge';
 import { installRelay, type RelayRuntime, type RuntimePortLike } from '../relay';
-import type { BridgeMode } from '../site-mode';
 import type { BridgeReply, RelayToBackground } from '../wire';
 
 export type PageWindow = Window & typeof globalThis;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bridgeMatchPatterns } from '../../bridge/background/register';
-import { IAMCONNECTED_HOSTS as bridgeHosts, resolveSiteMode } from '../../bridge/site-mode';
-import { IAMCONNECTED_HOSTS as fillHosts, profileFor } from '../../fill/policy';
 import { defaultSettings } from '../../settings/schema';
+import { profileFor, resolveSiteMode } from '../../sites/index';
 import { IAMCONNECTED_HOSTS } from './iamconnected-hosts';
 
 const defaults = defaultSettings();
@@ -20,9 +19,7 @@ function samples(pattern: string): { inside: string[]; outside: string[] } {
 }
 
 describe('the built-in IAMconnected host list', () => {
-  it('is one list: the fill and bridge modules re-export the same array', () => {
-    expect(fillHosts).toBe(IAMCONNECTED_HOSTS);
-    expect(bridgeHosts).toBe(IAMCONNECTED_HOSTS);
+  it('is one frozen list', () => {
     expect(Object.isFrozen(IAMCONNECTED_HOSTS)).toBe(true);
     expect(IAMCONNECTED_HOSTS).toContain('*.iamconnected.eu');
     expect(IAMCONNECTED_HOSTS).toContain('*.pcs.portbase.com');
@@ -47,7 +44,7 @@ describe('the built-in IAMconnected host list', () => {
   });
 
   it("the bridge's content scripts are registered for every listed host", () => {
-    const { matches } = bridgeMatchPatterns({ bridgeSites: [], siteProfiles: [] }, bridgeHosts);
+    const { matches } = bridgeMatchPatterns({ bridgeSites: [], siteProfiles: [] }, IAMCONNECTED_HOSTS);
     expect(matches.sort()).toEqual(IAMCONNECTED_HOSTS.map((p) => `*://${p}/*`).sort());
   });
 });
