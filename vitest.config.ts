@@ -24,6 +24,7 @@ export default defineConfig({
             'shared/src/**/*.test.ts',
             'native-host/src/**/*.test.ts',
             'extension/**/*.test.{ts,tsx}',
+            'scripts/**/*.test.ts',
           ],
           environment: 'node',
           testTimeout: 20_000,

@@ -1,11 +1,7 @@
 import { resolve } from 'node:path';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
-import { EXTENSION_IDS } from './extension/ids';
-
-/** Public half of the signing key: gives the Chromium build its stable ID (EXTENSION_IDS.chromium). */
-const EXTENSION_KEY =
-  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAvbfwcYrl4RtFbvleppAOGaTYRcbvj9laUVadAFx8qPOKz/jl8c0W6Jnymt/6XAu4Z6I9pQkL1owtUATw3jANl/ey2iloQGBdcdRm6lNRj3b4vaFGlGPru3uAmEa15qhF1EaVkGXz4kyLqxYQgt0ZXLFJEcZfaMlgHg6PNnQn0TRuMKAhdTzH9ue4LkAL9yf1nnIkicNnToG0nsBx9qXx5YyPw/P62sz2MvjvQr385skLOAdHDWdYz0sBss74SQPkg2Lg99Oayo3AB+6dxgdKYUBAqpVZk3rgnRA6Zf9J63m4uOe9BklXQ7ZYAMfupBob5nEYTiFHePkXywQ+iUGLgwIDAQAB';
+import { DEVELOPMENT_EXTENSION_KEY, EXTENSION_IDS } from './extension/ids';
 
 /**
  * WXT build for Chrome MV3 and Firefox MV3 (`wxt build`, `wxt build -b firefox --mv3`).
@@ -27,7 +23,7 @@ export default defineConfig({
     name: 'mfa-bridge',
     description:
       'Fast, safe multi-factor sign-in: authenticator codes from an encrypted vault, and FIDO2 security keys through a native host.',
-    ...(browser === 'firefox' ? {} : { key: EXTENSION_KEY }),
+    ...(browser === 'firefox' ? {} : { key: DEVELOPMENT_EXTENSION_KEY }),
     permissions: [
       'storage',
       'alarms',

@@ -4,11 +4,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ctap2 } from '../native-host/src/ctap2/client.js';
 import { CtapHidDevice } from '../native-host/src/ctaphid/device.js';
+import { DEVELOPMENT_IDS } from '../native-host/src/install/ids.js';
 import { UdpTransport } from '../native-host/src/transport/udp.js';
+import { buildHostFolder } from '../scripts/package/host.js';
+import { NODE_VERSION, TARGETS } from '../scripts/package/targets.js';
 
 const LAUNCHER = fileURLToPath(new URL('../native-host/dist/mfa-bridge-host', import.meta.url));
 const KEY_CLI = fileURLToPath(new URL('../native-host/src/virtual-key/cli.ts', import.meta.url));
@@ -68,17 +73,15 @@ function reader(child: ChildProcess) {
 /** `node -e 0` in the environment the launcher gives the host (it unsets NODE_EXTRA_CA_CERTS). */
 const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...hostLikeEnv } = process.env;
 
-async function timeNodeE0(env: NodeJS.ProcessEnv = hostLikeEnv): Promise<number> {
+async function timeNodeE0(env: NodeJS.ProcessEnv = hostLikeEnv, node = process.execPath): Promise<number> {
   const t0 = performance.now();
-  await new Promise<void>((resolve) =>
-    spawn(process.execPath, ['-e', '0'], { env }).on('exit', () => resolve()),
-  );
+  await new Promise<void>((resolve) => spawn(node, ['-e', '0'], { env }).on('exit', () => resolve()));
   return performance.now() - t0;
 }
 
-async function timeHostHello(env: NodeJS.ProcessEnv): Promise<number> {
+async function timeHostHello(env: NodeJS.ProcessEnv, launcher = LAUNCHER): Promise<number> {
   const t0 = performance.now();
-  const child = spawn(LAUNCHER, ['chrome-extension://bench/'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn(launcher, ['chrome-extension://bench/'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
   const r = reader(child);
   const reply = await r.request({ id: 'h', type: 'hello' });
   const ms = performance.now() - t0;
@@ -138,6 +141,33 @@ async function main(): Promise<void> {
       `  node -e 0 with this machine's NODE_EXTRA_CA_CERTS ${fmt(median(withCa))} ms median (n=10): ` +
         `${fmt(median(withCa) - nodeMed)} ms the launcher saves at each host start`,
     );
+  }
+
+  // 1b. The release host folder (linux-x64): its launcher and bundled runtime, against that runtime's
+  // own `node -e 0`.
+  if (process.platform === 'linux' && process.arch === 'x64') {
+    const dir = mkdtempSync(join(tmpdir(), 'mfa-bridge-bench-release-'));
+    try {
+      buildHostFolder({ target: TARGETS['linux-x64'], dir, ids: DEVELOPMENT_IDS });
+      const node = join(dir, 'runtime', 'node');
+      const launcher = join(dir, 'mfa-bridge-host');
+      await timeNodeE0(hostLikeEnv, node);
+      await timeHostHello(env, launcher);
+      const rn: number[] = [];
+      const rh: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        rn.push(await timeNodeE0(hostLikeEnv, node));
+        rh.push(await timeHostHello(env, launcher));
+      }
+      console.log(
+        `release host folder (linux-x64, Node ${NODE_VERSION} bundled), ${RUNS} runs each (median / p90 ms):`,
+      );
+      console.log(`  runtime/node -e 0              ${fmt(median(rn))} / ${fmt(p90(rn))}`);
+      console.log(`  mfa-bridge-host to hello reply ${fmt(median(rh))} / ${fmt(p90(rh))}`);
+      console.log(`  ratio host / node -e 0         ${fmt(median(rh) / median(rn))}x (goal ≤ 1.5x)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   // 2. webauthn.get round trip through a running host.

@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { devLauncher } from './launcher.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'dist');
@@ -38,19 +39,8 @@ await build({
 });
 
 // The launcher browsers start: a shell script that runs the bundle with the Node that built it
-// (browsers start native hosts with a minimal PATH). The host opens no TLS connections, so a CA bundle
-// named in NODE_EXTRA_CA_CERTS (common on managed machines behind a TLS proxy) would only be read and
-// parsed at every start: ~90 ms of a ~130 ms start on our CI machines, which set it.
+// (browsers start native hosts with a minimal PATH), clearing environment that could make Node run
+// other code (see launcher.mjs). Release packages ship their own launcher and runtime (scripts/package).
 const launcher = join(out, 'mfa-bridge-host');
-writeFileSync(
-  launcher,
-  [
-    '#!/bin/sh',
-    '# mfa-bridge native host launcher (written by native-host/build.mjs).',
-    '# The host makes no TLS connections: skip loading extra CA certificates at start-up.',
-    'unset NODE_EXTRA_CA_CERTS',
-    `exec "${process.execPath}" "${join(out, 'mfa-bridge-host.mjs')}" "$@"`,
-    '',
-  ].join('\n'),
-);
+writeFileSync(launcher, devLauncher(process.execPath, join(out, 'mfa-bridge-host.mjs')));
 chmodSync(launcher, 0o755);

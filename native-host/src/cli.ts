@@ -22,6 +22,10 @@ Browsers start it themselves. Run by hand:
   mfa-bridge-host uninstall [--browser NAME]... [--dry-run]
   mfa-bridge-host devices   [--json]      list security keys with their GetInfo
   mfa-bridge-host doctor                  check manifests, host, HID access; print fixes
+  mfa-bridge-host install --system [--browser NAME]... [--dry-run] [--host-path PATH] [--root DIR]
+  mfa-bridge-host uninstall --system [--browser NAME]... [--dry-run] [--root DIR]
+  mfa-bridge-host doctor --system         system-wide manifests (as root): which browsers will find the
+                                          host, whether it runs, whether this user can open security keys
   mfa-bridge-host --stdio [--transport T] [--log DEST]
                             speak native messaging on stdin/stdout (as when a browser starts it)
   mfa-bridge-host --help | --version

@@ -51,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       'host-path': { type: 'string' },
       transport: { type: 'string' },
       json: { type: 'boolean' },
+      system: { type: 'boolean' },
+      root: { type: 'string' },
     },
   });
   const { runDevices, runDoctor, runInstall, runUninstall, USAGE } = await import('./cli.js');
@@ -69,6 +71,14 @@ async function main(argv: string[]): Promise<number> {
     transport: () => transportFromEnvironment(values.transport),
     hostPath: resolve(values['host-path'] ?? defaultHostPath()),
   };
+  if (values.system) {
+    const { runSystemCommand } = await import('./install/system-cli.js');
+    return runSystemCommand(command, ctx, {
+      browsers: values.browser,
+      dryRun: values['dry-run'] === true,
+      ...(values.root ? { root: resolve(values.root) } : {}),
+    });
+  }
   switch (command) {
     case 'install':
       return runInstall(ctx, values.browser, values['dry-run'] === true);

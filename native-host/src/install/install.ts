@@ -10,8 +10,9 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, isAbsolute } from 'node:path';
-import { EXTENSION_IDS, NATIVE_HOST_NAME } from '@shared/protocol/index.js';
+import { dirname, isAbsolute, join } from 'node:path';
+import { NATIVE_HOST_NAME } from '@shared/protocol/index.js';
+import { DEVELOPMENT_IDS, type ExtensionIds, extensionIdsFor } from './ids.js';
 import {
   BROWSERS,
   type BrowserName,
@@ -32,19 +33,26 @@ export interface InstallOptions {
   platform: SupportedPlatform;
   home: string;
   hostPath: string;
+  /** Default: `extension-ids.json` beside the host, else the development IDs. */
+  ids?: ExtensionIds;
 }
 
 export function planInstall(o: InstallOptions): InstallPlan[] {
   if (!isAbsolute(o.hostPath))
     throw new InstallError('NOT_EXECUTABLE', `host path ${o.hostPath} is not absolute`);
+  const ids = o.ids ?? extensionIdsFor(o.hostPath);
   return o.browsers.map((browser) => ({
     browser,
     file: manifestPath(browser, o.platform, o.home),
-    content: `${JSON.stringify(manifestFor(browser, o.hostPath), null, 2)}\n`,
+    content: manifestText(browser, o.hostPath, ids),
   }));
 }
 
-function isExecutable(path: string): boolean {
+export function manifestText(browser: BrowserName, hostPath: string, ids: ExtensionIds): string {
+  return `${JSON.stringify(manifestFor(browser, hostPath, ids), null, 2)}\n`;
+}
+
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return statSync(path).isFile();
@@ -90,11 +98,28 @@ export interface Check {
   fix?: string;
 }
 
-/** Checks one browser's manifest: exists, parses, names us, points at an executable, names our extension. */
-export function checkManifest(browser: BrowserName, platform: SupportedPlatform, home: string): Check[] {
+/** Checks one browser's per-user manifest: exists, parses, names us, points at an executable, names our extension. */
+export function checkManifest(
+  browser: BrowserName,
+  platform: SupportedPlatform,
+  home: string,
+  ids?: ExtensionIds,
+): Check[] {
   const file = manifestPath(browser, platform, home);
   const fix = `run \`mfa-bridge-host install --browser ${browser}\``;
   if (!existsSync(file)) return [{ status: 'warn', what: `${browser}: no manifest at ${file}`, fix }];
+  return checkManifestFile(browser, file, fix, ids);
+}
+
+/** Checks the manifest `file` for `browser`; `ids` default to those the host it points at was built for. */
+export function checkManifestFile(
+  browser: BrowserName,
+  file: string,
+  fix: string,
+  ids?: ExtensionIds,
+  /** Where the host path is looked up (a temporary root in tests). */
+  root = '/',
+): Check[] {
   let m: Record<string, unknown>;
   try {
     m = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -114,13 +139,14 @@ export function checkManifest(browser: BrowserName, platform: SupportedPlatform,
         },
   );
   const path = typeof m.path === 'string' ? m.path : '';
+  let expected = ids;
   if (!path || !isAbsolute(path)) {
     checks.push({
       status: 'fail',
       what: `${browser}: manifest path ${JSON.stringify(m.path)} is not absolute`,
       fix,
     });
-  } else if (!isExecutable(path)) {
+  } else if (!isExecutable(root === '/' ? path : join(root, path))) {
     checks.push({
       status: 'fail',
       what: `${browser}: host ${path} is missing or not executable (the browser reports "Native host has exited")`,
@@ -128,18 +154,24 @@ export function checkManifest(browser: BrowserName, platform: SupportedPlatform,
     });
   } else {
     checks.push({ status: 'ok', what: `${browser}: host ${path} is executable` });
+    try {
+      expected ??= extensionIdsFor(root === '/' ? path : join(root, path));
+    } catch (err) {
+      checks.push({ status: 'fail', what: `${browser}: ${(err as Error).message}`, fix });
+    }
   }
+  expected ??= DEVELOPMENT_IDS;
   if (m.type !== 'stdio')
     checks.push({ status: 'fail', what: `${browser}: manifest type is not "stdio"`, fix });
   if (browser === 'firefox') {
-    const ids = Array.isArray(m.allowed_extensions) ? m.allowed_extensions : [];
+    const list = Array.isArray(m.allowed_extensions) ? m.allowed_extensions : [];
     checks.push(
-      ids.includes(EXTENSION_IDS.firefox)
-        ? { status: 'ok', what: `${browser}: allows ${EXTENSION_IDS.firefox}` }
-        : { status: 'fail', what: `${browser}: allowed_extensions lacks ${EXTENSION_IDS.firefox}`, fix },
+      list.includes(expected.firefox)
+        ? { status: 'ok', what: `${browser}: allows ${expected.firefox}` }
+        : { status: 'fail', what: `${browser}: allowed_extensions lacks ${expected.firefox}`, fix },
     );
   } else {
-    const origin = `chrome-extension://${EXTENSION_IDS.chromium}/`;
+    const origin = `chrome-extension://${expected.chromium}/`;
     const origins = Array.isArray(m.allowed_origins) ? m.allowed_origins : [];
     checks.push(
       origins.includes(origin)

@@ -72,7 +72,11 @@ export interface FirefoxManifest {
 }
 export type HostManifest = ChromiumManifest | FirefoxManifest;
 
-export function manifestFor(browser: BrowserName, hostPath: string): HostManifest {
+export function manifestFor(
+  browser: BrowserName,
+  hostPath: string,
+  ids: { chromium: string; firefox: string } = EXTENSION_IDS,
+): HostManifest {
   const base = {
     name: NATIVE_HOST_NAME,
     description: 'mfa-bridge: FIDO2 security keys for the mfa-bridge extension',
@@ -80,6 +84,6 @@ export function manifestFor(browser: BrowserName, hostPath: string): HostManifes
     type: 'stdio' as const,
   };
   return browser === 'firefox'
-    ? { ...base, allowed_extensions: [EXTENSION_IDS.firefox] }
-    : { ...base, allowed_origins: [`chrome-extension://${EXTENSION_IDS.chromium}/`] };
+    ? { ...base, allowed_extensions: [ids.firefox] }
+    : { ...base, allowed_origins: [`chrome-extension://${ids.chromium}/`] };
 }
