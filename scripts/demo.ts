@@ -4,6 +4,7 @@
 // and the chosen bridge mode. Needs `npm run build` first.
 import { startVirtualKey, type VirtualKey } from '../native-host/src/virtual-key/index';
 import { type DemoSite, startDemoSite } from '../test/site/server';
+import { waitForBridgeScripts } from '../test/support/bridge';
 import { type ChromiumSession, launchChromium } from '../test/support/chromium';
 import { patchUserSettings } from '../test/support/extension-settings';
 
@@ -61,6 +62,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         siteProfiles: [{ match: 'localhost', profile: 'iamconnected' }],
         bridgeSites: [{ match: 'localhost', mode: options.bridge }],
       });
+      await waitForBridgeScripts(chromium, 'localhost', options.bridge !== 'off');
       const [page] = await chromium.browser.pages();
       await (page ?? (await chromium.browser.newPage())).goto(site.url('/'));
       say(`Chromium is open with mfa-bridge ${chromium.extensionId} and the native host registered.`);

@@ -62,10 +62,18 @@ export function readFrameFacts(win: RelayWindow): FrameFacts {
     }
   }
   const activation = (win.navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation;
+  let hasFocus = false;
+  try {
+    hasFocus = doc.hasFocus();
+  } catch {
+    hasFocus = false;
+  }
   return {
     isSecureContext: win.isSecureContext === true,
     permissions,
     userActivation: activation ? activation.isActive : null,
+    hasFocus,
+    visible: doc.visibilityState === 'visible',
   };
 }
 

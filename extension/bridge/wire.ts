@@ -112,6 +112,10 @@ export const FrameFactsSchema = v.object({
   permissions: v.nullable(v.object({ create: v.boolean(), get: v.boolean() })),
   /** Transient user activation, or null where the browser cannot say. */
   userActivation: v.nullable(v.boolean()),
+  /** `document.hasFocus()`: this frame's document has the focus (the background checks the tab too). */
+  hasFocus: v.boolean(),
+  /** `document.visibilityState === 'visible'`. */
+  visible: v.boolean(),
 });
 export type FrameFacts = v.InferOutput<typeof FrameFactsSchema>;
 

@@ -32,8 +32,10 @@ async function main(argv: string[]): Promise<number> {
       strict: true,
       options: { transport: { type: 'string' }, log: { type: 'string' } },
     });
-    const transport = transportFromEnvironment(values.transport);
     const log = createLogger(values.log ?? process.env.MFA_BRIDGE_LOG);
+    const transport = transportFromEnvironment(values.transport, process.env, (outcome) =>
+      log({ type: 'transport', outcome }),
+    );
     const { runNativeMessaging } = await import('./native.js');
     return runNativeMessaging({ transport, version: VERSION, log });
   }

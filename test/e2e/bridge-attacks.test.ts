@@ -66,6 +66,14 @@ async function loadFrame(p: Page, url: string, name: string): Promise<Frame> {
   }
 }
 
+/** Gives the frame's document the focus (only the focused document may use a key). */
+async function focusFrame(frame: Frame): Promise<void> {
+  await frame.evaluate(() => {
+    document.body.tabIndex = -1;
+    document.body.focus();
+  });
+}
+
 describe('cross-origin iframes', () => {
   let credentialId: string;
 
@@ -87,6 +95,7 @@ describe('cross-origin iframes', () => {
 
   it('without the permission policy: NotAllowedError, and the host is never called', async () => {
     const frame = await loadFrame(page, `http://127.0.0.1:${port}/top`, 'plain');
+    await focusFrame(frame);
     const before = rig.hostRequests('webauthn.get');
     const result = await frame.evaluate(async (id) => {
       const bytes = Uint8Array.from(atob(id.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
@@ -100,15 +109,18 @@ describe('cross-origin iframes', () => {
         });
         return 'resolved';
       } catch (error) {
-        return (error as DOMException).name;
+        return `${(error as DOMException).name}: ${(error as DOMException).message}`;
       }
     }, credentialId);
-    expect(result).toBe('NotAllowedError');
+    expect(result).toBe(
+      'NotAllowedError: A cross-origin frame needs the publickey-credentials-get permission policy.',
+    );
     expect(rig.hostRequests('webauthn.get')).toBe(before);
   });
 
   it('with allow="publickey-credentials-get": served, client data names the real top origin', async () => {
     const frame = await loadFrame(page, `http://127.0.0.1:${port}/top`, 'allowed');
+    await focusFrame(frame);
     const clientData = await frame.evaluate(async (id) => {
       const bytes = Uint8Array.from(atob(id.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
       const cred = (await navigator.credentials.get({

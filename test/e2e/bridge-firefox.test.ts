@@ -55,6 +55,27 @@ describe('bridge in Firefox ESR without WebAuthn (mode fallback)', () => {
     expect(seen).toEqual({ credentials: 'undefined', pkc: 'undefined' });
   });
 
+  it('a site the bridge does not serve cannot tell the extension is installed', async () => {
+    await page.goto(site.url('/signin').replace('localhost', '127.0.0.1'));
+    const seen = await page.evaluate(async () => {
+      const proto = (window as unknown as { CredentialsContainer?: { prototype: Record<string, unknown> } })
+        .CredentialsContainer?.prototype;
+      const replies: unknown[] = [];
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (e) => replies.push(e.data);
+      window.postMessage({ source: 'mfa-bridge/page', version: 1 }, '*', [channel.port2]);
+      channel.port1.postMessage({ t: 'query' });
+      await new Promise((r) => setTimeout(r, 1500));
+      return {
+        protoGet: proto ? String(proto.get).includes('[native code]') : 'no CredentialsContainer',
+        protoCreate: proto ? String(proto.create).includes('[native code]') : 'no CredentialsContainer',
+        symbols: Object.getOwnPropertySymbols(window).map(String),
+        relayReplies: replies.length,
+      };
+    });
+    expect(seen).toEqual({ protoGet: true, protoCreate: true, symbols: [], relayReplies: 0 });
+  });
+
   it('provides WebAuthn on the allowed site, telling the truth about platform authenticators', async () => {
     await page.goto(site.url('/signin'));
     const seen = await page.evaluate(async () => ({

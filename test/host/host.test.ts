@@ -449,6 +449,30 @@ describe('native host over the UDP wire', () => {
     });
   });
 
+  it('takes crossOrigin as the extension sends it: a frame A inside B inside A is cross-origin', async () => {
+    const { host: h } = await setup();
+    const reg = await register(h, 'c1');
+    const { options } = getOptions({ allowCredentials: [{ type: 'public-key', id: reg.credential.id }] });
+    // Top and caller are both ORIGIN, but an ancestor in between is not: the browser says crossOrigin.
+    h.send({ id: 'g1', type: 'webauthn.get', origin: ORIGIN, crossOrigin: true, topOrigin: ORIGIN, options });
+    const r = (await h.reply('g1')).result as AuthenticationResponseJSON;
+    const cd = JSON.parse(Buffer.from(r.response.clientDataJSON, 'base64url').toString('utf8'));
+    expect(cd).toEqual({
+      type: 'webauthn.get',
+      challenge: options.challenge,
+      origin: ORIGIN,
+      crossOrigin: true,
+      topOrigin: ORIGIN,
+    });
+    // And a same-origin caller the extension calls same-origin stays so.
+    const again = getOptions({ allowCredentials: [{ type: 'public-key', id: reg.credential.id }] }).options;
+    h.send({ id: 'g2', type: 'webauthn.get', origin: ORIGIN, crossOrigin: false, options: again });
+    const r2 = (await h.reply('g2')).result as AuthenticationResponseJSON;
+    const cd2 = JSON.parse(Buffer.from(r2.response.clientDataJSON, 'base64url').toString('utf8'));
+    expect(cd2.crossOrigin).toBe(false);
+    expect(cd2.topOrigin).toBeUndefined();
+  });
+
   it('gives InvalidStateError for an excluded credential and NotAllowedError for an unknown one', async () => {
     const { host: h } = await setup();
     const reg = await register(h, 'c1');
@@ -574,14 +598,30 @@ describe('native host input handling', () => {
     expect((await h.reply('h1')).ok).toBe(true);
   });
 
-  it('exits cleanly on an unreadable frame and when stdin closes', async () => {
+  it('answers a frame far over the limit with ProtocolError before it has all arrived, and keeps serving', async () => {
+    const { host: h } = await setup();
+    const length = 80 * 1024 * 1024; // more than the 64 MiB that once ended the host
+    const head = Buffer.alloc(4);
+    head.writeUInt32LE(length, 0);
+    h.sendRaw(Buffer.concat([head, Buffer.alloc(1024 * 1024, 0x20)]));
+    const err = await h.next((m) => m.id === '' && m.ok === false);
+    expect(errorOf(err)).toEqual({
+      name: 'ProtocolError',
+      message: `a message of ${length} bytes exceeds the 1 MB limit and was discarded`,
+    });
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    for (let sent = 1; sent < 80; sent++) h.sendRaw(chunk);
+    h.send({ id: 'h1', type: 'hello' });
+    expect((await h.reply('h1')).ok).toBe(true);
+    expect(h.child.exitCode).toBeNull();
+  });
+
+  it('a 4 GB frame header does not end the host; it exits cleanly when stdin closes', async () => {
     const { host: h } = await setup();
     h.sendRaw(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x7b]));
-    expect(await h.exit()).toBe(1);
-    expect(h.stderr()).toContain('is not a native message');
+    expect(errorOf(await h.next((m) => m.id === '' && m.ok === false)).name).toBe('ProtocolError');
+    h.child.stdin!.end();
+    expect(await h.exit()).toBe(0);
     expect(h.stderr()).not.toContain('    at ');
-    const h2 = startHost({ MFA_BRIDGE_TRANSPORT: 'udp:127.0.0.1:9:9' });
-    h2.child.stdin!.end();
-    expect(await h2.exit()).toBe(0);
   });
 });

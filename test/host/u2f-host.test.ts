@@ -2,6 +2,7 @@
 // protocol: the CTAP1/U2F fallback. Registrations (fido-u2f) and assertions are verified by
 // @simplewebauthn/server and by the shared core.
 import { randomBytes } from 'node:crypto';
+import { NOT_ALLOWED_MESSAGE } from '@shared/protocol/index.js';
 import type { StoredCredential } from '@shared/webauthn/index.js';
 import {
   type AuthenticationResponseJSON,
@@ -152,19 +153,22 @@ describe('native host with a U2F-only key (CTAP1 fallback)', () => {
     expect(verified.authenticationInfo.newCounter).toBe(1);
   });
 
-  it('reports attestation "none" as browsers do (fido-u2f statement stripped)', async () => {
-    const { host: h } = await setup();
-    const reg = await register(h, 'c1', { attestation: 'none' });
-    const att = await verifyRegistrationResponse({
-      response: reg.response,
-      expectedChallenge: () => true,
-      expectedOrigin: ORIGIN,
-      expectedRPID: RP_ID,
-      requireUserVerification: false,
+  for (const conveyance of ['none', 'indirect'] as const) {
+    it(`reports attestation "${conveyance}" as browsers do (fido-u2f statement and AAGUID stripped)`, async () => {
+      const { host: h } = await setup();
+      const reg = await register(h, 'c1', { attestation: conveyance });
+      const att = await verifyRegistrationResponse({
+        response: reg.response,
+        expectedChallenge: () => true,
+        expectedOrigin: ORIGIN,
+        expectedRPID: RP_ID,
+        requireUserVerification: false,
+      });
+      expect(att.registrationInfo!.fmt).toBe('none');
+      expect(att.registrationInfo!.aaguid).toBe('00000000-0000-0000-0000-000000000000');
+      await authenticate(h, 'g1', reg);
     });
-    expect(att.registrationInfo!.fmt).toBe('none');
-    await authenticate(h, 'g1', reg);
-  });
+  }
 
   it('finds the key handle in a longer allow list by check-only probes', async () => {
     const { host: h } = await setup();
@@ -184,7 +188,7 @@ describe('native host with a U2F-only key (CTAP1 fallback)', () => {
     const reply = await h.reply('g1');
     expect(errorOf(reply)).toEqual({
       name: 'NotAllowedError',
-      message: 'this security key holds no allowed credential for example.com',
+      message: NOT_ALLOWED_MESSAGE,
     });
     // A U2F key stores nothing: neither the real registration nor the touch probe.
     expect(k.authenticator.credentialCount).toBe(0);

@@ -38,12 +38,46 @@ export function transportEnv(key: VirtualKey): Record<string, string> {
   return { MFA_BRIDGE_TRANSPORT: `udp:127.0.0.1:${key.port}:${key.hostPort}` };
 }
 
-/** Sets the bridge's per-site modes in the extension's user settings. */
+/**
+ * Sets the bridge's per-site modes in the extension's user settings, and waits until the background has
+ * registered (or removed) its content scripts for those sites: they exist only where the bridge serves.
+ */
 export async function setBridgeSites(
   chromium: ChromiumSession,
   sites: Array<{ match: string; mode: BridgeSiteMode }>,
 ): Promise<void> {
   await patchUserSettings(chromium, { bridgeSites: sites });
+  for (const site of sites) await waitForBridgeScripts(chromium, site.match, site.mode !== 'off');
+}
+
+/** Waits until the bridge's page script and relay are registered for `hostPattern` (or are not). */
+export async function waitForBridgeScripts(
+  chromium: ChromiumSession,
+  hostPattern: string,
+  present: boolean,
+): Promise<void> {
+  const worker = await chromium.serviceWorker();
+  const pattern = `*://${hostPattern}/*`;
+  for (let i = 0; i < 400; i++) {
+    const registered = await worker.evaluate(async (p) => {
+      const scripting = (
+        globalThis as unknown as {
+          chrome: {
+            scripting: {
+              getRegisteredContentScripts(f: { ids: string[] }): Promise<Array<{ matches?: string[] }>>;
+            };
+          };
+        }
+      ).chrome.scripting;
+      const scripts = await scripting.getRegisteredContentScripts({
+        ids: ['mfa-bridge-webauthn-page', 'mfa-bridge-webauthn-relay'],
+      });
+      return scripts.length === 2 && scripts.every((s) => s.matches?.includes(p));
+    }, pattern);
+    if (registered === present) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the bridge's scripts were not ${present ? 'registered' : 'removed'} for ${hostPattern}`);
 }
 
 export async function startBridgeRig(

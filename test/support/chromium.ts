@@ -17,6 +17,8 @@ export interface ChromiumOptions {
   args?: string[];
   /** Run with a visible window (default: headless unless HEADFUL=1). */
   headless?: boolean;
+  /** Profile directory to use (and keep on close), e.g. to start the browser again on it. */
+  userDataDir?: string;
 }
 
 export interface ChromiumSession {
@@ -44,7 +46,7 @@ export const CHROMIUM_ARGS = [
 
 /** Starts Debian's Chromium on a throw-away profile with the built extension and native host registered. */
 export async function launchChromium(options: ChromiumOptions = {}): Promise<ChromiumSession> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'mfa-bridge-chromium-'));
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'mfa-bridge-chromium-'));
   if (options.nativeHost !== false) registerHostForChromium(userDataDir);
   const withExtension = options.extension !== false;
   const browser = await puppeteer.launch({
@@ -85,7 +87,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
     },
     async close() {
       await browser.close().catch(() => undefined);
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,13 +1,14 @@
 /**
  * Background side of the WebAuthn bridge: `setupBridge()` wires the relay ports, the site-mode query,
- * the PIN window, the persistent native-host port and the runtime registration of the provide script.
+ * the PIN window, the persistent native-host port and the runtime registration of the bridge's content
+ * scripts (only on the sites it serves).
  */
 
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import { IAMCONNECTED_HOSTS } from '../../detect/profiles/iamconnected-hosts';
 import { affectsSettings } from '../../settings/cache';
-import { getEffectiveSettings, type ReadableArea, type Settings } from '../../settings/index';
+import { getEffectiveSettings, type ReadableArea } from '../../settings/index';
 import { type BridgeMode, resolveSiteMode, type SiteModeSettings, senderOrigin } from '../../sites/index';
 import { trustedArea } from '../../storage/trusted';
 import type { RuntimePortLike } from '../relay';
@@ -16,13 +17,16 @@ import { askHost, BrowserAccessProbe } from './browser-access';
 import type { FrameLike, SenderLike } from './caller';
 import { HostConnection, type NativePortLike } from './host-port';
 import { PinPrompts } from './pin-ui';
-import { provideMatchPatterns } from './provide';
-import { type CredentialStore, serveRelayPort } from './session';
+import { bridgeScripts, type ScriptingLike, syncBridgeScripts } from './register';
+import { type CredentialStore, KeyQueue, serveRelayPort } from './session';
 import type { CredentialRecord } from './verify';
 
 const CREDENTIALS_KEY = 'bridge.credentials';
 const MAX_CREDENTIALS = 500;
-const PROVIDE_SCRIPT_ID = 'mfa-bridge-webauthn-provide';
+const BRIDGE_FILES = {
+  page: 'content-scripts/webauthn-main.js',
+  relay: 'content-scripts/webauthn-relay.js',
+};
 const PIN_PAGE = '/pin.html';
 
 type Runtime = Omit<typeof browser.runtime, 'getURL'> & {
@@ -130,14 +134,75 @@ export function setupBridge(): void {
   const getAllFrames = async (tabId: number): Promise<FrameLike[] | null | undefined> =>
     (await browser.webNavigation.getAllFrames({ tabId })) as FrameLike[] | null | undefined;
 
+  const tabHasFocus = async (tabId: number): Promise<boolean> => {
+    const tab = await browser.tabs.get(tabId);
+    if (!tab.active || tab.windowId === undefined) return false;
+    const win = await browser.windows.get(tab.windowId);
+    return win.focused === true;
+  };
+
+  const keyQueue = new KeyQueue();
+
+  // Requests whose tab must keep the focus: tab id → its window and the callbacks of its requests.
+  const watched = new Map<number, { windowId: number | null; lost: Set<() => void> }>();
+  const focusLost = (tabId: number) => {
+    const entry = watched.get(tabId);
+    if (!entry) return;
+    watched.delete(tabId);
+    for (const fn of entry.lost) fn();
+  };
+  const watchFocus = (tabId: number, onLost: () => void): (() => void) => {
+    let entry = watched.get(tabId);
+    if (!entry) {
+      const fresh = { windowId: null as number | null, lost: new Set<() => void>() };
+      watched.set(tabId, fresh);
+      void browser.tabs.get(tabId).then(
+        (tab) => {
+          fresh.windowId = tab.windowId ?? null;
+        },
+        () => focusLost(tabId),
+      );
+      entry = fresh;
+    }
+    entry.lost.add(onLost);
+    const current = entry;
+    return () => {
+      current.lost.delete(onLost);
+      if (current.lost.size === 0 && watched.get(tabId) === current) watched.delete(tabId);
+    };
+  };
+  // Another tab activated in a watched tab's window hides it.
+  browser.tabs.onActivated.addListener(({ tabId, windowId }) => {
+    for (const [watchedTab, entry] of [...watched]) {
+      if (watchedTab !== tabId && entry.windowId === windowId) focusLost(watchedTab);
+    }
+  });
+  // Another ordinary browser window focused; popups (our PIN window among them) and focus leaving the
+  // browser (e.g. for a key's own prompt) do not count.
+  browser.windows.onFocusChanged.addListener((windowId) => {
+    if (windowId === browser.windows.WINDOW_ID_NONE || watched.size === 0) return;
+    void browser.windows.get(windowId).then(
+      (win) => {
+        if (win.type !== 'normal') return;
+        for (const [watchedTab, entry] of [...watched]) {
+          if (entry.windowId !== null && entry.windowId !== windowId) focusLost(watchedTab);
+        }
+      },
+      () => undefined,
+    );
+  });
+
   browser.runtime.onConnect.addListener((port) => {
     const sender = port.sender as SenderLike | undefined;
     if (port.name === BRIDGE_PORT_NAME && sender) {
       serveRelayPort(port as unknown as RuntimePortLike, sender, {
+        keyQueue,
         host,
         extensionId: runtime.id,
         getAllFrames,
         siteMode,
+        tabHasFocus,
+        watchFocus,
         credentials,
         prompts,
         log: bridgeLog,
@@ -194,43 +259,27 @@ export function setupBridge(): void {
 
   // One registration at a time: storage events can arrive while the first one runs.
   let registering: Promise<void> = Promise.resolve();
-  const refreshProvide = () => {
+  const refreshScripts = () => {
     settingsCache = null;
     registering = registering
-      .then(async () => registerProvideScript(await settings()))
+      .then(async () =>
+        syncBridgeScripts(
+          browser.scripting as unknown as ScriptingLike,
+          bridgeScripts(await settings(), IAMCONNECTED_HOSTS, BRIDGE_FILES),
+        ),
+      )
       .catch((error: unknown) =>
-        console.warn('mfa-bridge: could not register the WebAuthn provide script', error),
+        console.warn('mfa-bridge: could not register the WebAuthn bridge scripts', error),
       );
     return registering;
   };
   // Only settings changes: the bridge's own credential store (and the vault) write the trusted store
   // too, and re-registering content scripts on every such write raced navigations for nothing.
   browser.storage.onChanged.addListener((changes, area) => {
-    if (affectsSettings(changes, area)) void refreshProvide();
+    if (affectsSettings(changes, area)) void refreshScripts();
   });
   trustedArea().onChanged((changes, area) => {
-    if (affectsSettings(changes, area)) void refreshProvide();
+    if (affectsSettings(changes, area)) void refreshScripts();
   });
-  void refreshProvide();
-}
-
-/** (Re)registers the MAIN-world provide script for the sites the bridge serves. */
-async function registerProvideScript(s: Pick<Settings, 'bridgeSites' | 'siteProfiles'>): Promise<void> {
-  const scripting = browser.scripting;
-  const { matches, excludeMatches } = provideMatchPatterns(s, IAMCONNECTED_HOSTS);
-  const existing = await scripting.getRegisteredContentScripts({ ids: [PROVIDE_SCRIPT_ID] });
-  if (existing.length > 0) await scripting.unregisterContentScripts({ ids: [PROVIDE_SCRIPT_ID] });
-  if (matches.length === 0) return;
-  await scripting.registerContentScripts([
-    {
-      id: PROVIDE_SCRIPT_ID,
-      js: ['content-scripts/webauthn-provide.js'],
-      matches,
-      ...(excludeMatches.length > 0 ? { excludeMatches } : {}),
-      runAt: 'document_start',
-      allFrames: true,
-      world: 'MAIN',
-      persistAcrossSessions: false,
-    },
-  ]);
+  void refreshScripts();
 }

@@ -7,10 +7,13 @@ import type { RuntimePortLike } from '../relay';
 import type { BackgroundToRelay, RelayToBackground } from '../wire';
 import { HostConnection, type NativePortLike } from './host-port';
 import { PinPrompts } from './pin-ui';
-import { serveRelayPort } from './session';
+import { ceremonyTimeout, KeyQueue, NO_FOCUS_MESSAGE, serveRelayPort } from './session';
 
 const EXTENSION_ID = 'ext-id';
 const ORIGIN = 'https://login.example.com';
+
+/** PIN / touch windows opened by any rig. */
+const windowsOpened: number[] = [];
 
 interface Rig {
   /** Messages the relay port received from the background. */
@@ -21,7 +24,7 @@ interface Rig {
   disconnect(): void;
 }
 
-function rig(): Rig {
+function rig(focus: { tab: boolean } = { tab: true }, keyQueue = new KeyQueue()): Rig {
   const hostRequests: Rig['hostRequests'] = [];
   const host = new HostConnection({
     connectNative: (): NativePortLike => {
@@ -40,7 +43,14 @@ function rig(): Rig {
             });
             return;
           }
-          hostRequests.push({ type: m.type, id: m.id }); // never answered: the key waits for a touch
+          hostRequests.push({ type: m.type, id: m.id });
+          // A request is never answered (the key waits for a touch) until it is cancelled.
+          if (m.type === 'cancel') {
+            const answer = { id: m.id, ok: false, error: { name: 'AbortError', message: 'cancelled' } };
+            queueMicrotask(() => {
+              for (const l of listeners) l(answer);
+            });
+          }
         },
         disconnect() {},
         onMessage: { addListener: (l) => listeners.push(l) },
@@ -51,7 +61,10 @@ function rig(): Rig {
   });
   const prompts = new PinPrompts(
     {
-      open: async () => 1,
+      open: async () => {
+        windowsOpened.push(1);
+        return 1;
+      },
       close: async () => {},
     },
     (token) => `pin.html?request=${token}`,
@@ -72,7 +85,9 @@ function rig(): Rig {
       host,
       extensionId: EXTENSION_ID,
       getAllFrames: async () => [],
+      keyQueue,
       siteMode: async () => 'always',
+      tabHasFocus: async () => focus.tab,
       credentials: { get: async () => undefined, put: async () => {} },
       prompts,
     },
@@ -89,7 +104,13 @@ function rig(): Rig {
   };
 }
 
-const frame = { isSecureContext: true, permissions: null, userActivation: null };
+const frame = {
+  isSecureContext: true,
+  permissions: null,
+  userActivation: null,
+  hasFocus: true,
+  visible: true,
+};
 function getRequest(rid: string, rpId = 'example.com'): RelayToBackground {
   return {
     t: 'request',
@@ -101,6 +122,134 @@ function getRequest(rid: string, rpId = 'example.com'): RelayToBackground {
   };
 }
 const settle = () => new Promise((r) => setTimeout(r, 20));
+
+describe('focus: only the focused, visible document may use a key', () => {
+  it('a frame without focus, a hidden one, or a tab not active in the focused window: NotAllowedError, nothing asked or shown', async () => {
+    const cases: Array<[string, Rig, RelayToBackground]> = [
+      [
+        'frame without focus',
+        rig(),
+        { ...getRequest('a'), frame: { ...frame, hasFocus: false } } as RelayToBackground,
+      ],
+      [
+        'hidden document',
+        rig(),
+        { ...getRequest('b'), frame: { ...frame, visible: false } } as RelayToBackground,
+      ],
+      ['tab not focused (the frame claims focus)', rig({ tab: false }), getRequest('c')],
+    ];
+    windowsOpened.length = 0;
+    for (const [what, r, request] of cases) {
+      r.send(request);
+      await settle();
+      expect(
+        r.replies.map((m) => m.reply),
+        what,
+      ).toEqual([{ t: 'error', name: 'NotAllowedError', message: NO_FOCUS_MESSAGE }]);
+      expect(r.hostRequests, what).toEqual([]);
+    }
+    expect(windowsOpened).toEqual([]);
+    // The same request from the focused document of the focused tab goes to the host.
+    const ok = rig();
+    ok.send(getRequest('d'));
+    await settle();
+    expect(ok.hostRequests.map((h) => h.type)).toEqual(['webauthn.get']);
+  });
+});
+
+describe('what the bridge forwards is capped', () => {
+  it('oversized options are refused with TypeError before the host sees them', async () => {
+    const id = (bytes: number) => 'A'.repeat(Math.ceil((bytes * 4) / 3));
+    const base = getRequest('x');
+    const withOptions = (rid: string, extra: Record<string, unknown>): RelayToBackground =>
+      ({
+        ...base,
+        rid,
+        options: { ...(base as { options: object }).options, ...extra },
+      }) as RelayToBackground;
+    const cases: Array<[string, RelayToBackground]> = [
+      ['a 2 MB extension input', withOptions('a', { extensions: { large: 'x'.repeat(2 * 1024 * 1024) } })],
+      ['a 20 kB extension input', withOptions('b', { extensions: { large: 'x'.repeat(20 * 1024) } })],
+      [
+        '300 allowed credentials',
+        withOptions('c', {
+          allowCredentials: Array.from({ length: 300 }, () => ({ type: 'public-key', id: id(16) })),
+        }),
+      ],
+      [
+        'a credential ID over 1023 bytes',
+        withOptions('d', { allowCredentials: [{ type: 'public-key', id: id(1030) }] }),
+      ],
+    ];
+    for (const [what, request] of cases) {
+      const r = rig();
+      r.send(request);
+      await settle();
+      expect(
+        r.replies.map((m) => (m.reply.t === 'error' ? m.reply.name : m.reply.t)),
+        what,
+      ).toEqual(['TypeError']);
+      expect(r.hostRequests, what).toEqual([]);
+    }
+    // Within the limits, the same request goes to the host.
+    const ok = rig();
+    ok.send(
+      withOptions('e', {
+        allowCredentials: [{ type: 'public-key', id: id(1023) }],
+        extensions: { appid: 'https://example.com' },
+      }),
+    );
+    await settle();
+    expect(ok.hostRequests.map((h) => h.type)).toEqual(['webauthn.get']);
+  });
+});
+
+describe('one busy tab does not lock out the others', () => {
+  it('a request from another tab waits in line and runs once the first has ended at the host', async () => {
+    const line = new KeyQueue(2);
+    const tabA = rig({ tab: true }, line);
+    const tabB = rig({ tab: true }, line);
+    const tabC = rig({ tab: true }, line);
+    const tabD = rig({ tab: true }, line);
+    tabA.send(getRequest('a'));
+    await settle();
+    tabB.send(getRequest('b'));
+    tabC.send(getRequest('c'));
+    await settle();
+    // B and C wait; nobody is refused, and the host has only A.
+    expect(tabB.replies).toEqual([]);
+    expect(tabC.replies).toEqual([]);
+    expect(tabB.hostRequests).toEqual([]);
+    expect(line.length).toBe(2);
+    // The line is bounded: a fourth tab is refused at once.
+    tabD.send(getRequest('d'));
+    await settle();
+    expect(tabD.replies.map((m) => (m.reply.t === 'error' ? m.reply.name : m.reply.t))).toEqual([
+      'NotAllowedError',
+    ]);
+    // C's tab closes while it waits: it leaves the line without reaching the host.
+    tabC.disconnect();
+    await settle();
+    expect(line.length).toBe(1);
+    // A's tab closes: A is cancelled at the host, and once the host has ended it B runs.
+    tabA.disconnect();
+    await settle();
+    expect(tabA.hostRequests.map((q) => q.type)).toEqual(['webauthn.get', 'cancel']);
+    expect(tabB.hostRequests.map((q) => q.type)).toEqual(['webauthn.get']);
+    expect(tabC.hostRequests).toEqual([]);
+    expect(line.length).toBe(0);
+  });
+});
+
+describe('a page cannot hold the key longer than its own timeout, clamped to the WebAuthn L3 range', () => {
+  it('takes the page’s timeout up to 600 s (180 s with userVerification discouraged)', () => {
+    expect(ceremonyTimeout(1500, 'preferred')).toBe(1500);
+    expect(ceremonyTimeout(3_600_000, 'preferred')).toBe(600_000);
+    expect(ceremonyTimeout(3_600_000, undefined)).toBe(600_000);
+    expect(ceremonyTimeout(3_600_000, 'discouraged')).toBe(180_000);
+    expect(ceremonyTimeout(120_000, 'discouraged')).toBe(120_000);
+  });
+});
 
 describe('serveRelayPort: many requests on one relay port', () => {
   it('answers each request under its own rid', async () => {

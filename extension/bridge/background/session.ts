@@ -6,6 +6,7 @@
 import {
   type HostEvent,
   HostResultSchemas,
+  NOT_ALLOWED_MESSAGE,
   PublicKeyCredentialCreationOptionsJSONSchema,
   PublicKeyCredentialRequestOptionsJSONSchema,
 } from '@shared/protocol/index.js';
@@ -36,11 +37,71 @@ export interface CredentialStore {
   put(record: CredentialRecord): Promise<void>;
 }
 
+/**
+ * One key operation at a time across every tab: a request arriving while another runs waits in line
+ * (bounded) instead of failing at once, and starts when the running one has ended at the host. Time in
+ * line counts against the request's own timeout; a cancel (the page's abort, its tab closing or
+ * navigating) takes it out of line.
+ */
+export class KeyQueue {
+  private running = false;
+  private readonly waiting: Array<() => void> = [];
+  constructor(readonly limit = 8) {}
+
+  /** A place in line (`ready` resolves when it is this request's turn), or null when the line is full. */
+  enter(): { ready: Promise<void>; leave(): void } | null {
+    if (!this.running) {
+      this.running = true;
+      return { ready: Promise.resolve(), leave: this.leaver(null) };
+    }
+    if (this.waiting.length >= this.limit) return null;
+    let start!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      start = resolve;
+    });
+    this.waiting.push(start);
+    return { ready, leave: this.leaver(start) };
+  }
+
+  /** How many requests wait behind the running one. */
+  get length(): number {
+    return this.waiting.length;
+  }
+
+  private leaver(start: (() => void) | null): () => void {
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      const at = start ? this.waiting.indexOf(start) : -1;
+      if (at >= 0) {
+        this.waiting.splice(at, 1); // left before its turn came
+        return;
+      }
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running = false;
+    };
+  }
+}
+
 export interface SessionDeps {
+  /** The line every request waits in for the key (shared by all relay ports). */
+  keyQueue: KeyQueue;
   host: HostConnection;
   extensionId: string;
   getAllFrames(tabId: number): Promise<FrameLike[] | null | undefined>;
   siteMode(origin: string): Promise<BridgeMode>;
+  /**
+   * The browser's word that tab `tabId` is the active tab of the focused window (tabs / windows API):
+   * a frame's own report of its focus is not enough.
+   */
+  tabHasFocus(tabId: number): Promise<boolean>;
+  /**
+   * Calls `onLost` when tab `tabId` stops being the focused document (another tab activated in its
+   * window, or another browser window focused; our own PIN window does not count). Returns the unwatch.
+   */
+  watchFocus?(tabId: number, onLost: () => void): () => void;
   credentials: CredentialStore;
   prompts: PinPrompts;
   /** Delay before "touch your key" opens a window of its own (a key touched at once needs none). */
@@ -155,6 +216,7 @@ async function run(
       reply({ t: 'handback', reason: `the security-key bridge is off for ${caller.origin}.` });
       return;
     }
+    await checkFocus(request, caller, deps);
     ({ rpId, options } = checkRequest(request, caller));
   } catch (error) {
     if (error instanceof CallerError || error instanceof Refusal) {
@@ -176,7 +238,7 @@ async function run(
     marks.checked = performance.now();
   } catch (error) {
     const reason = error instanceof HostUnavailableError ? error.message : 'the native host did not answer.';
-    log(`handback ${request.op}: host unavailable`);
+    log(`handback ${request.op}: host unavailable (${reason})`);
     reply({ t: 'handback', reason });
     return;
   }
@@ -207,7 +269,7 @@ async function run(
         onPin: (pin) => deps.host.notify({ type: 'pin', id: hostId, pin }),
         onCancel: () => {
           cancelHost();
-          finish({ t: 'error', name: 'NotAllowedError', message: 'The user cancelled the request.' });
+          finish({ t: 'error', name: 'NotAllowedError', message: NOT_ALLOWED_MESSAGE });
         },
       },
     );
@@ -231,16 +293,29 @@ async function run(
   };
 
   let done = false;
-  const timer = setTimeout(() => {
-    cancelHost();
-    finish({
-      t: 'error',
-      name: 'NotAllowedError',
-      message: 'The operation either timed out or was not allowed.',
-    });
-  }, request.timeout);
+  const timer = setTimeout(
+    () => {
+      cancelHost();
+      finish({
+        t: 'error',
+        name: 'NotAllowedError',
+        message: NOT_ALLOWED_MESSAGE,
+      });
+    },
+    ceremonyTimeout(request.timeout, uvOf(request.op, options)),
+  );
+  /** Leaves the key's line: at once before the host was asked, else once the host has ended it. */
+  let leaveLine: () => void = () => {};
+  let hostAsked = false;
+  let unwatchFocus: () => void = () => {};
   function finish(message: BridgeReply, promptError?: string): void {
     if (done) return;
+    unwatchFocus();
+    if (!hostAsked) leaveLine();
+    // Every NotAllowedError reads alike to the page; the reason stays in the PIN window and the log.
+    if (message.t === 'error' && message.name === 'NotAllowedError') {
+      message = { ...message, message: NOT_ALLOWED_MESSAGE };
+    }
     done = true;
     clearTimeout(timer);
     clearTimeout(touchTimer);
@@ -261,9 +336,30 @@ async function run(
   });
 
   if (done) return; // cancelled while it was being checked: the host is never asked
+  // The tab losing focus ends the request (in line or at the key) and releases the key.
+  unwatchFocus =
+    deps.watchFocus?.(caller.tabId, () => {
+      log(`${hostId} ${request.op}: the tab lost focus`);
+      cancelHost();
+      finish({ t: 'error', name: 'NotAllowedError', message: NOT_ALLOWED_MESSAGE });
+    }) ?? (() => {});
+  const place = deps.keyQueue.enter();
+  if (!place) {
+    finish({ t: 'error', name: 'NotAllowedError', message: NOT_ALLOWED_MESSAGE });
+    return;
+  }
+  leaveLine = place.leave;
+  await place.ready;
+  if (done) {
+    place.leave();
+    return; // cancelled or timed out while waiting for the key
+  }
+  hostAsked = true;
   const body: Record<string, unknown> & { type: string } = {
     type: request.op === 'create' ? 'webauthn.create' : 'webauthn.get',
     origin: caller.origin,
+    // The browser's answer, sent as is: the host must not derive it again (A → B → A frames).
+    crossOrigin,
     options,
   };
   if (crossOrigin) body.topOrigin = caller.topOrigin;
@@ -271,7 +367,7 @@ async function run(
   hostId = sent.id;
   let outcome: Awaited<typeof sent.done>;
   try {
-    outcome = await sent.done;
+    outcome = await sent.done.finally(() => place.leave());
     marks.host = performance.now();
   } catch (error) {
     const reason = error instanceof HostUnavailableError ? error.message : 'the native host failed.';
@@ -324,6 +420,74 @@ async function run(
   }
 }
 
+/** Chromium's words when a document without focus calls WebAuthn. */
+export const NO_FOCUS_MESSAGE =
+  'The operation is not allowed at this time because the page does not have focus.';
+
+/**
+ * Only the focused, visible document may use a key: the calling frame's document has the focus and is
+ * visible (read by the relay in the isolated world), and the browser says its tab is the active tab of
+ * the focused window. Checked before the host (or any window of ours) is involved.
+ */
+async function checkFocus(
+  request: Extract<RelayToBackground, { t: 'request' }>,
+  caller: Caller,
+  deps: SessionDeps,
+): Promise<void> {
+  const focused =
+    request.frame.hasFocus &&
+    request.frame.visible &&
+    (await deps.tabHasFocus(caller.tabId).catch(() => false));
+  if (!focused) throw new Refusal('NotAllowedError', NO_FOCUS_MESSAGE);
+}
+
+/**
+ * How long the background lets a request hold the key: the page's own timeout, at most the top of WebAuthn
+ * L3's recommended range (§15.1: 30–180 s with userVerification "discouraged", else 300–600 s). Shorter
+ * timeouts stand (the page's own timer ends the call then anyway).
+ */
+export function ceremonyTimeout(requested: number, userVerification: string | undefined): number {
+  const max = userVerification === 'discouraged' ? 180_000 : 600_000;
+  return Math.min(Math.max(1, requested), max);
+}
+
+function uvOf(op: 'create' | 'get', options: Record<string, unknown>): string | undefined {
+  return op === 'create'
+    ? (options.authenticatorSelection as { userVerification?: string } | undefined)?.userVerification
+    : (options.userVerification as string | undefined);
+}
+
+/** What the bridge forwards to the host at most (the host takes 1 MB frames; a page may send far more). */
+export const FORWARD_LIMITS = {
+  /** The options as JSON. */
+  optionsBytes: 256 * 1024,
+  /** Extension inputs as JSON. */
+  extensionsBytes: 16 * 1024,
+  /** Entries of allowCredentials / excludeCredentials. */
+  credentialList: 256,
+  /** A credential ID, base64url (WebAuthn L3 §4: at most 1023 bytes). */
+  credentialIdChars: Math.ceil((1023 * 4) / 3),
+} as const;
+
+/** Refuses options larger than the bridge forwards, before the host sees any of them. */
+function checkSizes(options: Record<string, unknown>): void {
+  const tooLarge = (what: string) =>
+    new Refusal('TypeError', `${what} is larger than the security-key bridge forwards.`);
+  if (JSON.stringify(options).length > FORWARD_LIMITS.optionsBytes) throw tooLarge('The request');
+  if (
+    options.extensions !== undefined &&
+    JSON.stringify(options.extensions).length > FORWARD_LIMITS.extensionsBytes
+  )
+    throw tooLarge('The extension input');
+  for (const key of ['allowCredentials', 'excludeCredentials']) {
+    const list = options[key] as Array<{ id: string }> | undefined;
+    if (!list) continue;
+    if (list.length > FORWARD_LIMITS.credentialList) throw tooLarge(`The ${key} list`);
+    if (list.some((d) => d.id.length > FORWARD_LIMITS.credentialIdChars))
+      throw tooLarge(`A credential ID in ${key}`);
+  }
+}
+
 /** Browser-side checks before any host call. Throws Refusal, or the SecurityError validateRpId throws. */
 function checkRequest(
   request: Extract<RelayToBackground, { t: 'request' }>,
@@ -348,11 +512,13 @@ function checkRequest(
   if (request.op === 'create') {
     const parsed = v.safeParse(PublicKeyCredentialCreationOptionsJSONSchema, request.options);
     if (!parsed.success) throw new Refusal('TypeError', `Invalid options: ${parsed.issues[0].message}`);
+    checkSizes(parsed.output);
     const rpId = validateRpId(caller.origin, parsed.output.rp.id);
     return { rpId, options: { ...parsed.output, rp: { ...parsed.output.rp, id: rpId } } };
   }
   const parsed = v.safeParse(PublicKeyCredentialRequestOptionsJSONSchema, request.options);
   if (!parsed.success) throw new Refusal('TypeError', `Invalid options: ${parsed.issues[0].message}`);
+  checkSizes(parsed.output);
   const rpId = validateRpId(caller.origin, parsed.output.rpId);
   return { rpId, options: { ...parsed.output, rpId } };
 }

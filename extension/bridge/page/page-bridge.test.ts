@@ -253,13 +253,24 @@ describe('browser with WebAuthn', () => {
     expect(calls).toEqual([]);
   });
 
-  test('mode fallback: a browser failure at once is retried through the bridge', async () => {
-    addNativeWebAuthn(win, calls);
+  test('mode fallback: a NotSupportedError from the browser at once is retried through the bridge', async () => {
+    addNativeWebAuthn(win, calls, 'NotSupportedError');
     const h = setUp(win, 'fallback');
     h.onRequest = (port) => port.send({ t: 'got', credential: structuredClone(FIXTURE_ASSERTION) as never });
     const cred = await win.navigator.credentials.get(requestOptions());
     expect(calls).toEqual(['native.get']);
     expect(cred).toBeInstanceOf(win.PublicKeyCredential);
+  });
+
+  test('mode fallback: a NotAllowedError from the browser at once (a focus refusal) is never retried through the host', async () => {
+    addNativeWebAuthn(win, calls, 'NotAllowedError');
+    const h = setUp(win, 'fallback');
+    h.onRequest = (port) => port.send({ t: 'got', credential: structuredClone(FIXTURE_ASSERTION) as never });
+    const error = await win.navigator.credentials.get(requestOptions()).catch((e) => e);
+    expect((error as DOMException).name).toBe('NotAllowedError');
+    expect((error as DOMException).message).toBe('native dialog dismissed');
+    expect(calls).toEqual(['native.get']);
+    expect(sentToBackground(h)).toEqual([]);
   });
 
   test('mode fallback, the browser cannot reach the keys the host sees: straight to the bridge', async () => {
@@ -278,7 +289,7 @@ describe('browser with WebAuthn', () => {
       calls.length = 0;
       const fresh = new Window({ url: 'https://localhost:8443/' });
       const w = fresh as unknown as PageWindow;
-      addNativeWebAuthn(w, calls);
+      addNativeWebAuthn(w, calls, 'NotSupportedError');
       const h = setUp(w, 'fallback');
       h.browserHid = access;
       h.onRequest = (port) =>

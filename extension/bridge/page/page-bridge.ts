@@ -4,6 +4,7 @@
  * `publicKey` request decides at once whether to hand it back to the browser or send it through the
  * relay. Every request settles: a page-realm credential or a page-realm DOMException.
  */
+import { NOT_ALLOWED_MESSAGE } from '@shared/protocol/index.js';
 import * as v from 'valibot';
 import type { BridgeMode } from '../../sites/bridge-mode';
 import {
@@ -42,10 +43,11 @@ export interface PageBridge {
   readonly nativeWebAuthn: boolean;
 }
 
-const INSTALLED = Symbol.for('mfa-bridge.page-bridge');
+/** Bridges installed per window (module state, not a property a page could look for). */
+const installed = new WeakMap<PageWindow, PageBridge>();
 
 /** Spec texts browsers use, so pages that match on messages keep working. */
-const TIMEOUT_MESSAGE = 'The operation either timed out or was not allowed.';
+const TIMEOUT_MESSAGE = NOT_ALLOWED_MESSAGE;
 
 class RelayChannel {
   private readonly port: MessagePort;
@@ -106,7 +108,7 @@ class HandBack {
 }
 
 export function installPageBridge(win: PageWindow, options: PageBridgeOptions = {}): PageBridge {
-  const existing = (win as unknown as Record<symbol, PageBridge | undefined>)[INSTALLED];
+  const existing = installed.get(win);
   if (existing) return existing;
   const post =
     options.post ?? ((message: unknown, port: MessagePort) => win.postMessage(message, '*', [port]));
@@ -283,9 +285,11 @@ export function installPageBridge(win: PageWindow, options: PageBridgeOptions = 
         channel.close();
         return result;
       } catch (error) {
+        // Only "this browser cannot do WebAuthn" at once is retried: a quick NotAllowedError is what a
+        // focus (or permission) refusal looks like, and is the page's answer.
         const quick = now() - started <= quickFailureMs;
         const name = (error as { name?: unknown } | null)?.name;
-        if (!quick || (name !== 'NotSupportedError' && name !== 'NotAllowedError') || signal?.aborted) {
+        if (!quick || name !== 'NotSupportedError' || signal?.aborted) {
           channel.close();
           throw error;
         }
@@ -295,8 +299,9 @@ export function installPageBridge(win: PageWindow, options: PageBridgeOptions = 
       return await viaRelay(channel, op, json, timeout, signal);
     } catch (error) {
       if (error instanceof HandBack) {
+        // Handed back to the browser without a word to the page's console: the reason is the
+        // background's to log, not something a page should learn about the extension.
         knownAlways = false;
-        win.console.warn(`mfa-bridge: ${error.reason}`);
         return handBackToBrowser(original, thisArg, opts);
       }
       throw error;
@@ -369,7 +374,7 @@ export function installPageBridge(win: PageWindow, options: PageBridgeOptions = 
       if (provided) realm = provided;
     },
   };
-  Object.defineProperty(win, INSTALLED, { value: bridge, enumerable: false, configurable: true });
+  installed.set(win, bridge);
   if (options.provide) bridge.provide();
   return bridge;
 }

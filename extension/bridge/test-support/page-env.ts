@@ -44,16 +44,17 @@ export function sentToBackground(h: Harness): RelayToBackground[] {
 }
 
 /** Gives happy-dom's window the browser's WebAuthn surface (as a browser with WebAuthn has). */
-export function addNativeWebAuthn(win: PageWindow, calls: string[]): void {
+/** A browser's own WebAuthn that fails every call at once with `failWith` (default NotAllowedError). */
+export function addNativeWebAuthn(win: PageWindow, calls: string[], failWith = 'NotAllowedError'): void {
   const w = win as unknown as Record<string, unknown>;
   class CredentialsContainer {
     create(options?: CredentialCreationOptions): Promise<unknown> {
       calls.push(`native.create${options?.publicKey ? '' : ':no-publicKey'}`);
-      return Promise.reject(new DOMException('native dialog dismissed', 'NotAllowedError'));
+      return Promise.reject(new DOMException('native dialog dismissed', failWith));
     }
     get(options?: CredentialRequestOptions): Promise<unknown> {
       calls.push(`native.get${options?.mediation === 'conditional' ? ':conditional' : ''}`);
-      return Promise.reject(new DOMException('native dialog dismissed', 'NotAllowedError'));
+      return Promise.reject(new DOMException('native dialog dismissed', failWith));
     }
   }
   class Credential {}

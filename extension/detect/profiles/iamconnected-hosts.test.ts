@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { provideMatchPatterns } from '../../bridge/background/provide';
+import { bridgeMatchPatterns } from '../../bridge/background/register';
 import { defaultSettings } from '../../settings/schema';
 import { profileFor, resolveSiteMode } from '../../sites/index';
 import { IAMCONNECTED_HOSTS } from './iamconnected-hosts';
@@ -43,8 +43,8 @@ describe('the built-in IAMconnected host list', () => {
     expect(resolveSiteMode('https://www.iamconnected.eu', none)).toBe('fallback');
   });
 
-  it("the bridge's provide script is registered for every listed host", () => {
-    const { matches } = provideMatchPatterns({ bridgeSites: [], siteProfiles: [] }, IAMCONNECTED_HOSTS);
+  it("the bridge's content scripts are registered for every listed host", () => {
+    const { matches } = bridgeMatchPatterns({ bridgeSites: [], siteProfiles: [] }, IAMCONNECTED_HOSTS);
     expect(matches.sort()).toEqual(IAMCONNECTED_HOSTS.map((p) => `*://${p}/*`).sort());
   });
 });

@@ -33,20 +33,25 @@ export function sha256(data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(data).digest());
 }
 
-/** clientDataJSON as the browser would build it; crossOrigin when a different top-level origin embeds. */
+/**
+ * clientDataJSON as the browser would build it. `crossOrigin` is the browser's own answer (the caller is
+ * not same-origin with all its ancestors: A → B → A is cross-origin although top and caller agree), sent
+ * by the extension; a request without it counts as cross-origin when a different top-level origin embeds.
+ */
 export function clientData(
   type: ClientDataType,
   challenge: string,
   origin: string,
-  topOrigin?: string,
+  where: { crossOrigin?: boolean; topOrigin?: string | undefined } = {},
 ): Uint8Array {
-  const crossOrigin = topOrigin !== undefined && topOrigin !== origin;
+  const { topOrigin } = where;
+  const crossOrigin = where.crossOrigin ?? (topOrigin !== undefined && topOrigin !== origin);
   return buildClientDataJSON({
     type,
     challenge,
     origin,
     crossOrigin,
-    ...(crossOrigin ? { topOrigin } : {}),
+    ...(crossOrigin && topOrigin !== undefined ? { topOrigin } : {}),
   });
 }
 

@@ -23,6 +23,7 @@ import { u2fMakeCredential } from './u2f.js';
 
 export interface CreateRequest {
   origin: string;
+  crossOrigin?: boolean;
   topOrigin?: string;
   options: PublicKeyCredentialCreationOptionsJSON;
 }
@@ -42,7 +43,7 @@ export async function createCredential(
     ? options.pubKeyCredParams.filter((p) => p.type === 'public-key')
     : DEFAULT_ALGS.map((alg) => ({ type: 'public-key', alg }));
   if (!params.length) throw new CeremonyError('NotSupportedError', 'no pubKeyCredParams of type public-key');
-  const clientDataJSON = clientData('webauthn.create', options.challenge, req.origin, req.topOrigin);
+  const clientDataJSON = clientData('webauthn.create', options.challenge, req.origin, req);
   const clientDataHash = sha256(clientDataJSON);
 
   const key = await waitForKey(ctx.transport, { ...callOptions(ctx), signal: ctx.signal });
@@ -109,9 +110,10 @@ async function registrationResponse(
   if (!parsed.credentialId || !parsed.publicKey) {
     throw new CeremonyError('DeviceError', 'the security key returned no attested credential');
   }
-  // attestation "none" (the default): strip a certificate-backed statement and its AAGUID, as browsers do.
+  // attestation "none" (the default) and "indirect" (which a client may anonymise; browsers treat it as
+  // "none"): strip a certificate-backed statement and its AAGUID (WebAuthn L3 §5.1.3 step 23).
   const conveyance = options.attestation ?? 'none';
-  if (conveyance === 'none' && fmt !== 'none' && attStmt.has('x5c')) {
+  if ((conveyance === 'none' || conveyance === 'indirect') && fmt !== 'none' && attStmt.has('x5c')) {
     fmt = 'none';
     attStmt = new Map();
     authData = authData.slice();

@@ -88,8 +88,15 @@ const TOUCHED = new Set<number>([
   CTAP2_STATUS.PIN_AUTH_INVALID,
 ]);
 
-/** Waits for a touch on one key: authenticatorSelection on CTAP 2.1 keys, the empty-PIN-auth trick on 2.0 keys. */
-async function touchOf(key: OpenKey, call: CallOptions): Promise<OpenKey> {
+/**
+ * Waits for a touch on one key, as browsers do when they need the user's presence without an operation
+ * that could reveal anything (choosing among keys, or "touch to dismiss" when the key holds none of the
+ * allowed credentials): authenticatorSelection on CTAP 2.1 keys; on 2.0 keys a dummy makeCredential with
+ * an empty pinUvAuthParam (PIN_NOT_SET / PIN_INVALID / PIN_AUTH_INVALID all mean "touched"), or, on a
+ * key without PIN support, a dummy makeCredential whose throw-away credential is dropped; on U2F keys a
+ * bogus registration.
+ */
+export async function waitForTouch(key: OpenKey, call: CallOptions): Promise<OpenKey> {
   if (key.u2fOnly) {
     await u2fTouch(key, call);
     return key;
@@ -98,6 +105,7 @@ async function touchOf(key: OpenKey, call: CallOptions): Promise<OpenKey> {
     await key.ctap.selection(call);
     return key;
   }
+  const pinCapable = key.info.options.clientPin !== undefined || key.info.options.uv !== undefined;
   try {
     await key.ctap.makeCredential(
       {
@@ -105,8 +113,7 @@ async function touchOf(key: OpenKey, call: CallOptions): Promise<OpenKey> {
         rp: { id: '.dummy' },
         user: { id: new Uint8Array([0]), name: 'dummy' },
         pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
-        pinUvAuthParam: new Uint8Array(0),
-        pinUvAuthProtocol: 1,
+        ...(pinCapable ? { pinUvAuthParam: new Uint8Array(0), pinUvAuthProtocol: 1 } : {}),
       },
       call,
     );
@@ -138,7 +145,7 @@ export async function selectByTouch(keys: OpenKey[], call: CallOptions): Promise
   const outer = call.signal;
   const onOuter = (): void => losers.abort();
   outer?.addEventListener('abort', onOuter);
-  const attempts = keys.map((k) => touchOf(k, { ...call, signal: losers.signal }));
+  const attempts = keys.map((k) => waitForTouch(k, { ...call, signal: losers.signal }));
   try {
     const winner = await Promise.any(attempts);
     losers.abort();

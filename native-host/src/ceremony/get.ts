@@ -3,17 +3,32 @@ import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@shared/protocol/index.js';
+import { NOT_ALLOWED_MESSAGE } from '@shared/protocol/index.js';
 import { toBase64Url, validateRpId } from '@shared/webauthn/client.js';
+import { CTAP2_STATUS, CtapError } from '../ctap2/status.js';
+import type { CallOptions } from '../ctaphid/device.js';
+import { KEEPALIVE_STATUS } from '../ctaphid/frames.js';
 import { type CeremonyContext, callOptions, clientData, descriptors, fitList, sha256 } from './context.js';
-import { waitForKey } from './device.js';
+import { type OpenKey, waitForKey, waitForTouch } from './device.js';
 import { CeremonyError, keyCannotMeet } from './errors.js';
 import { obtainPinToken, PERMISSION, pinUvAuth, withPinRetry } from './pin.js';
 import { chooseRpIdForAppId, u2fGetAssertion, validateAppId } from './u2f.js';
 
 export interface GetRequest {
   origin: string;
+  crossOrigin?: boolean;
   topOrigin?: string;
   options: PublicKeyCredentialRequestOptionsJSON;
+}
+
+/**
+ * The key holds none of the allowed credentials: the page learns it only after the user touched the key
+ * (as browsers do, "touch to dismiss"), and in the words of any other refusal, so a site cannot probe
+ * silently which of its credential IDs are on the plugged-in key.
+ */
+async function dismissAfterTouch(key: OpenKey, call: CallOptions): Promise<never> {
+  await waitForTouch(key, call);
+  throw new CeremonyError('NotAllowedError', NOT_ALLOWED_MESSAGE);
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -25,7 +40,7 @@ export async function getAssertion(
   const { options } = req;
   const rpId = validateRpId(req.origin, options.rpId);
   const appid = validateAppId(req.origin, options.extensions?.appid);
-  const clientDataJSON = clientData('webauthn.get', options.challenge, req.origin, req.topOrigin);
+  const clientDataJSON = clientData('webauthn.get', options.challenge, req.origin, req);
   const clientDataHash = sha256(clientDataJSON);
 
   const key = await waitForKey(ctx.transport, { ...callOptions(ctx), signal: ctx.signal });
@@ -57,29 +72,42 @@ export async function getAssertion(
       (uvReq === 'required' && pinState !== undefined) || (uvReq === 'preferred' && pinState === true);
 
     const requested = descriptors(options.allowCredentials, info, 'allowCredentials');
-    if (options.allowCredentials?.length && !requested.length) {
-      throw new CeremonyError(
-        'NotAllowedError',
-        'none of the allowed credentials can be on this security key',
-      );
-    }
+    // Every ID too long to be one of this key's: no credential here (told only after a touch).
+    if (options.allowCredentials?.length && !requested.length) return await dismissAfterTouch(key, call);
     // With the AppID extension, the key may hold the credential under the AppID (registered over U2F).
     const askRpId =
       appid && requested.length ? await chooseRpIdForAppId(ctap, info, rpId, appid, requested, call) : rpId;
     const allowList = await fitList(ctap, info, askRpId, requested, call);
-    if (requested.length && !allowList.length) {
-      throw new CeremonyError('NotAllowedError', `this security key holds no allowed credential for ${rpId}`);
-    }
+    if (requested.length && !allowList.length) return await dismissAfterTouch(key, call);
 
-    const first = await withPinRetry(
-      needPin,
-      () => obtainPinToken(ctap, info, PERMISSION.GA, askRpId, ctx, call),
-      (pin) =>
-        ctap.getAssertion(
-          { rpId: askRpId, clientDataHash, allowList, ...pinUvAuth(pin, clientDataHash) },
-          call,
-        ),
-    );
+    // CTAP 2.1 keys answer NO_CREDENTIALS before asking for presence; 2.0 keys after a touch. Without a
+    // touch seen (no UP_NEEDED keepalive), the user touches to dismiss before the page hears of it.
+    let touched = false;
+    const watched: CallOptions = {
+      ...call,
+      onKeepalive: (status) => {
+        if (status === KEEPALIVE_STATUS.UP_NEEDED) touched = true;
+        call.onKeepalive?.(status);
+      },
+    };
+    let first: Awaited<ReturnType<typeof ctap.getAssertion>>;
+    try {
+      first = await withPinRetry(
+        needPin,
+        () => obtainPinToken(ctap, info, PERMISSION.GA, askRpId, ctx, call),
+        (pin) =>
+          ctap.getAssertion(
+            { rpId: askRpId, clientDataHash, allowList, ...pinUvAuth(pin, clientDataHash) },
+            watched,
+          ),
+      );
+    } catch (err) {
+      if (err instanceof CtapError && err.status === CTAP2_STATUS.NO_CREDENTIALS) {
+        if (!touched) return await dismissAfterTouch(key, call);
+        throw new CeremonyError('NotAllowedError', NOT_ALLOWED_MESSAGE);
+      }
+      throw err;
+    }
     const assertions = [first];
     for (let i = 1; i < (first.numberOfCredentials ?? 1); i++)
       assertions.push(await ctap.getNextAssertion(call));

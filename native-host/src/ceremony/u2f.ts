@@ -5,6 +5,7 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@shared/protocol/index.js';
+import { NOT_ALLOWED_MESSAGE } from '@shared/protocol/index.js';
 import { fromBase64Url, validateRpId } from '@shared/webauthn/client.js';
 import { getDomain } from 'tldts';
 import type { PollOptions } from '../ctap1/client.js';
@@ -194,9 +195,5 @@ export async function u2fGetAssertion(
       };
     }
   }
-  return touchThenFail(
-    key,
-    ctx,
-    new CeremonyError('NotAllowedError', `this security key holds no allowed credential for ${rpId}`),
-  );
+  return touchThenFail(key, ctx, new CeremonyError('NotAllowedError', NOT_ALLOWED_MESSAGE));
 }

@@ -1,9 +1,6 @@
 // Native messaging framing: 4-byte little-endian length, then that many bytes of UTF-8 JSON.
 import { MAX_BROWSER_MESSAGE_BYTES, MAX_HOST_MESSAGE_BYTES } from '@shared/protocol/index.js';
 
-/** Frames longer than this cannot be a browser's message: the stream is treated as unreadable. */
-export const UNREADABLE_FRAME_BYTES = 64 * 1024 * 1024;
-
 export class FramingError extends Error {
   override readonly name = 'FramingError';
   constructor(
@@ -32,8 +29,9 @@ export type FrameEvent =
   | { kind: 'oversize'; length: number };
 
 /**
- * Incremental decoder. Oversize frames (over `limit`, under 64 MiB) are skipped without buffering and
- * reported; a frame that claims 64 MiB or more makes the stream unreadable (FramingError UNREADABLE).
+ * Incremental decoder. An oversize frame (over `limit`, up to the 4 GB a 32-bit length can say, which
+ * Firefox may send) is reported as soon as its length is read and skipped as it arrives, never held in
+ * memory; the frames after it are read as usual.
  */
 export class FrameDecoder {
   private buffer: Buffer = Buffer.alloc(0);
@@ -57,9 +55,6 @@ export class FrameDecoder {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, data]) : data;
     while (this.buffer.length >= 4) {
       const length = this.buffer.readUInt32LE(0);
-      if (length >= UNREADABLE_FRAME_BYTES) {
-        throw new FramingError('UNREADABLE', `frame length ${length} is not a native message`);
-      }
       if (length > this.limit) {
         const available = Math.min(length, this.buffer.length - 4);
         this.skipping = length - available;

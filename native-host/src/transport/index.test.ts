@@ -8,7 +8,7 @@ import {
 } from './index.js';
 
 describe('transport selection', () => {
-  it('parses hid and udp:HOST:PORT[:LISTENPORT]', () => {
+  it('parses hid and udp:HOST:PORT[:LISTENPORT[:BINDADDRESS]]', () => {
     expect(parseTransportSpec('hid')).toEqual({ kind: 'hid' });
     expect(parseTransportSpec('udp:127.0.0.1:8111')).toEqual({
       kind: 'udp',
@@ -22,7 +22,23 @@ describe('transport selection', () => {
       port: 9000,
       listenPort: 9001,
     });
-    for (const bad of ['usb', 'udp:', 'udp:h', 'udp:h:0', 'udp:h:70000', 'udp:h:1:x', 'udp:h:1:2:3']) {
+    expect(parseTransportSpec('udp:10.0.0.5:8111:7112:10.0.0.2')).toEqual({
+      kind: 'udp',
+      host: '10.0.0.5',
+      port: 8111,
+      listenPort: 7112,
+      bindAddress: '10.0.0.2',
+    });
+    for (const bad of [
+      'usb',
+      'udp:',
+      'udp:h',
+      'udp:h:0',
+      'udp:h:70000',
+      'udp:h:1:x',
+      'udp:h:1:2:3',
+      'udp:h:1:2:3:4',
+    ]) {
       expect(() => parseTransportSpec(bad)).toThrow(TransportError);
     }
     expect(() => parseTransportSpecs('hid,')).toThrow(TransportError);

@@ -1,7 +1,13 @@
-// The UDP wire of software authenticators: raw 64-byte CTAPHID reports, one per datagram.
+// The UDP wire of software authenticators and forwarded keys: raw 64-byte CTAPHID reports, one per
+// datagram. Off unless configured. The host listens on 127.0.0.1 (or the address configured) and takes
+// reports only from the configured device address and port: anything else is dropped and counted in the
+// debug log, since a report from elsewhere could answer for the key (or sit in the middle of the PIN
+// key agreement).
 
 import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { isIPv4 } from 'node:net';
 import { BROADCAST_CID, CTAPHID_CMD, fragment, parsePacket, REPORT_SIZE } from '../ctaphid/frames.js';
 import {
   type DeviceDescriptor,
@@ -16,22 +22,54 @@ export interface UdpEndpoint {
   port: number;
   /** Local port the authenticator answers to (default 7112). */
   listenPort: number;
+  /** Local address the host listens on (default 127.0.0.1: loopback only). */
+  bindAddress?: string;
 }
 
 export const DEFAULT_UDP: UdpEndpoint = { host: '127.0.0.1', port: 8111, listenPort: 7112 };
+export const DEFAULT_UDP_BIND = '127.0.0.1';
+
+/** Debug-log line for reports dropped because they came from somewhere else (never their content). */
+export type UdpDropLog = (line: string) => void;
+
+/** The device's IPv4 address: a literal as is, `localhost` as 127.0.0.1, a name looked up once. */
+async function deviceAddress(host: string): Promise<string> {
+  if (isIPv4(host)) return host;
+  if (host === 'localhost') return '127.0.0.1';
+  try {
+    return (await lookup(host, { family: 4 })).address;
+  } catch (err) {
+    throw new TransportError(
+      'UNAVAILABLE',
+      `cannot resolve UDP device host "${host}": ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
 
 class UdpConnection implements HidConnection {
   private readonly queue = new ReportQueue();
+  /** Reports dropped since the connection opened because another address or port sent them. */
+  private dropped = 0;
   constructor(
     readonly descriptor: DeviceDescriptor,
     private readonly socket: Socket,
     private readonly endpoint: UdpEndpoint,
+    private readonly device: string,
+    private readonly log: UdpDropLog,
   ) {
-    socket.on('message', (msg, rinfo) => {
-      if (rinfo.port !== endpoint.port) return;
-      if (msg.length < 7) return;
-      this.queue.push(new Uint8Array(msg));
-    });
+    socket.on('message', (msg, rinfo) => this.receive(msg, rinfo));
+  }
+
+  private receive(msg: Buffer, rinfo: RemoteInfo): void {
+    if (rinfo.address !== this.device || rinfo.port !== this.endpoint.port) {
+      this.dropped += 1;
+      if (this.dropped === 1) {
+        this.log(`udp: dropped a report from ${rinfo.address}:${rinfo.port} (not the configured device)`);
+      }
+      return;
+    }
+    if (msg.length < 7) return;
+    this.queue.push(new Uint8Array(msg));
   }
 
   write(report: Uint8Array): Promise<void> {
@@ -50,6 +88,10 @@ class UdpConnection implements HidConnection {
 
   close(): Promise<void> {
     this.queue.close();
+    if (this.dropped > 0) {
+      this.log(`udp: dropped ${this.dropped} report(s) from senders other than the configured device`);
+      this.dropped = 0;
+    }
     return new Promise((resolve) => {
       try {
         this.socket.close(() => resolve());
@@ -61,15 +103,19 @@ class UdpConnection implements HidConnection {
 }
 
 function bind(endpoint: UdpEndpoint): Promise<Socket> {
+  const address = endpoint.bindAddress ?? DEFAULT_UDP_BIND;
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
     socket.once('error', (err) => {
       socket.close();
       reject(
-        new TransportError('UNAVAILABLE', `cannot listen on UDP port ${endpoint.listenPort}: ${err.message}`),
+        new TransportError(
+          'UNAVAILABLE',
+          `cannot listen on UDP ${address}:${endpoint.listenPort}: ${err.message}`,
+        ),
       );
     });
-    socket.bind(endpoint.listenPort, () => {
+    socket.bind(endpoint.listenPort, address, () => {
       socket.removeAllListeners('error');
       socket.on('error', () => undefined);
       resolve(socket);
@@ -79,8 +125,13 @@ function bind(endpoint: UdpEndpoint): Promise<Socket> {
 
 export class UdpTransport implements Transport {
   readonly name: string;
-  constructor(readonly endpoint: UdpEndpoint = DEFAULT_UDP) {
-    this.name = `udp:${endpoint.host}:${endpoint.port}:${endpoint.listenPort}`;
+  constructor(
+    readonly endpoint: UdpEndpoint = DEFAULT_UDP,
+    private readonly log: UdpDropLog = () => undefined,
+  ) {
+    const bindPart =
+      endpoint.bindAddress && endpoint.bindAddress !== DEFAULT_UDP_BIND ? `:${endpoint.bindAddress}` : '';
+    this.name = `udp:${endpoint.host}:${endpoint.port}:${endpoint.listenPort}${bindPart}`;
   }
 
   private descriptor(): DeviceDescriptor {
@@ -114,7 +165,8 @@ export class UdpTransport implements Transport {
   }
 
   async open(descriptor: DeviceDescriptor): Promise<HidConnection> {
+    const device = await deviceAddress(this.endpoint.host);
     const socket = await bind(this.endpoint);
-    return new UdpConnection(descriptor, socket, this.endpoint);
+    return new UdpConnection(descriptor, socket, this.endpoint, device, this.log);
   }
 }

@@ -31,3 +31,10 @@ export const HOST_ERROR_NAMES = [
   'DeviceError',
 ] as const;
 export type HostErrorName = (typeof HOST_ERROR_NAMES)[number];
+
+/**
+ * The one message of every NotAllowedError a page sees from the bridge (a timeout, a user's cancel, a key
+ * without any allowed credential, a refused request): the words browsers use, so a page cannot tell the
+ * reasons apart (WebAuthn's privacy considerations for clients).
+ */
+export const NOT_ALLOWED_MESSAGE = 'The operation either timed out or was not allowed.';

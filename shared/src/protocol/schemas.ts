@@ -22,6 +22,8 @@ export const CreateRequestSchema = v.object({
   id,
   type: v.literal('webauthn.create'),
   origin,
+  /** The browser's crossOrigin (not same-origin with all its ancestors); derived from topOrigin if absent. */
+  crossOrigin: v.optional(v.boolean()),
   topOrigin: v.optional(origin),
   options: PublicKeyCredentialCreationOptionsJSONSchema,
 });
@@ -29,6 +31,8 @@ export const GetRequestSchema = v.object({
   id,
   type: v.literal('webauthn.get'),
   origin,
+  /** The browser's crossOrigin (not same-origin with all its ancestors); derived from topOrigin if absent. */
+  crossOrigin: v.optional(v.boolean()),
   topOrigin: v.optional(origin),
   options: PublicKeyCredentialRequestOptionsJSONSchema,
 });
