@@ -1,5 +1,5 @@
 /**
- * The one place the vault takes the shared OTP core from (`@shared/otp/index.js`, issue 2's API).
+ * The one place the vault takes the shared OTP core from (`@shared/otp/index.js`).
  */
 import { assertValidAccount, type OtpAccount } from '@shared/otp/index.js';
 

@@ -1,6 +1,6 @@
 /**
  * The demo site in Dutch and English: Accept-Language, the ?lang= switch and its cookie, and the widget
- * texts the extension's detectors look for (from /work/shared/reference/mfa-pages.md).
+ * texts the extension's detectors look for.
  */
 import { createGuardrails, generate } from 'otplib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,8 +1,7 @@
 /**
  * Texts of the Okta Classic sign-in widget as IAMconnected shows them, English and Dutch.
  *
- * Sources: /work/shared/reference/mfa-pages.md (wins where it names a text) and the Okta Classic
- * widget's public `login.properties` / `login_nl_NL.properties`. Texts marked "(demo)" have no
+ * Source: the Okta Classic widget's public `login.properties` / `login_nl_NL.properties`. Texts marked "(demo)" have no
  * widget original (server-side error messages the API would send) and are our own wording.
  */
 

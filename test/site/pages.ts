@@ -1,7 +1,7 @@
 /**
  * Server-rendered pages of the demo site. Widget pages put the Okta Classic widget markup in a
  * `<template id="widget-template">` that /assets/widget.js renders into `#okta-login-container` after a
- * delay, like the real JS widget; markup, classes and texts follow /work/shared/reference/mfa-pages.md.
+ * delay, like the real JS widget; markup, classes and texts follow the Classic widget's.
  */
 import { html, raw, type SafeHtml } from './html.js';
 import type { Lang, Texts } from './i18n.js';

@@ -4,7 +4,7 @@
  * mode) and the bridge's provide-script match patterns.
  *
  * Portbase's public entry point is www.iamconnected.eu; the sign-in host behind it is not public, and
- * Portbase services live under *.pcs.portbase.com (shared/reference/mfa-pages.md). Patterns follow
+ * Portbase services live under *.pcs.portbase.com. Patterns follow
  * extension/sites/hosts.ts: `*.domain` is the domain itself and every subdomain. An administrator
  * adds hosts with the `siteProfiles` policy (profile `iamconnected`).
  */
