@@ -12,6 +12,7 @@ import { totpUri } from '../site/totp.js';
 import { startKey, transportEnv } from '../support/bridge';
 import { launchChromium } from '../support/chromium';
 import { launchFirefox } from '../support/firefox';
+import { clickPanel } from '../support/panel';
 
 const MASTER = 'Correct-Horse-Battery-42';
 
@@ -43,14 +44,6 @@ async function until<T>(what: string, f: () => T | undefined | null | false, ms 
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Clicks the extension panel's first button (a trusted click). */
-async function clickPanel(page: Page, state: string): Promise<void> {
-  const host = await page.waitForSelector(`mfa-bridge-ui[data-mfa-bridge="${state}"]`, { timeout: 20_000 });
-  const box = await host!.boundingBox();
-  if (!box) throw new Error('panel has no box');
-  await page.mouse.click(box.x + box.width * 0.25, box.y + box.height - 26);
 }
 
 /** Clears a field the widget may have pre-filled (it remembers the last username) and types. */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, type DemoSite, startDemoSite } from '../site/server.js';
 import { launchChromium } from '../support/chromium';
 import { launchFirefox } from '../support/firefox';
+import { clickPanel } from '../support/panel';
 
 const MASTER = 'Correct-Horse-Battery-42';
 const guardrails = createGuardrails({ MIN_SECRET_BYTES: 10 });
@@ -70,20 +71,6 @@ async function nextStep(after: number): Promise<void> {
   const target = (Math.floor(after / STEP_MS) + 1) * STEP_MS + 300;
   const wait = target - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-}
-
-/**
- * Clicks the extension panel's first button (a trusted click: the page itself cannot press it), once
- * the panel is armed (in view, unchanged and uncovered for a moment: the click guard).
- */
-async function clickPanel(page: Page, state: string): Promise<void> {
-  const host = await page.waitForSelector(
-    `mfa-bridge-ui[data-mfa-bridge="${state}"][data-mfa-bridge-armed="true"]`,
-    { timeout: 20_000 },
-  );
-  const box = await host!.boundingBox();
-  if (!box) throw new Error('panel has no box');
-  await page.mouse.click(box.x + box.width * 0.25, box.y + box.height - 26);
 }
 
 /**

@@ -72,7 +72,7 @@ describe('mfa-bridge-host CLI', () => {
     });
     const bad = await run(['devices', '--transport', 'udp:nowhere']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('neither "hid" nor "udp:HOST:PORT[:LISTENPORT]"');
+    expect(bad.stderr).toContain('neither "hid" nor "udp:HOST:PORT[:LISTENPORT[:BINDADDRESS]]"');
   });
 
   it('install --dry-run prints the manifests without writing them', async () => {
