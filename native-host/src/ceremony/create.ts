@@ -110,10 +110,13 @@ async function registrationResponse(
   if (!parsed.credentialId || !parsed.publicKey) {
     throw new CeremonyError('DeviceError', 'the security key returned no attested credential');
   }
-  // attestation "none" (the default) and "indirect" (which a client may anonymise; browsers treat it as
-  // "none"): strip a certificate-backed statement and its AAGUID (WebAuthn L3 §5.1.3 step 23).
+  // attestation "none" (the default), "indirect" (which a client may anonymise; browsers treat it as
+  // "none") and any unknown value (ignored, so the default): strip a certificate-backed statement and its
+  // AAGUID (WebAuthn L3 §5.1.3 step 23). Only "direct" and "enterprise" keep it; the extension asks the
+  // user before it sends either.
   const conveyance = options.attestation ?? 'none';
-  if ((conveyance === 'none' || conveyance === 'indirect') && fmt !== 'none' && attStmt.has('x5c')) {
+  const keep = conveyance === 'direct' || conveyance === 'enterprise';
+  if (!keep && fmt !== 'none' && attStmt.has('x5c')) {
     fmt = 'none';
     attStmt = new Map();
     authData = authData.slice();
