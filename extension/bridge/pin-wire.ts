@@ -3,6 +3,8 @@ import * as v from 'valibot';
 
 export const PinUiStateSchema = v.variant('kind', [
   v.object({ kind: v.literal('touch') }),
+  /** The site asks for the key's attestation (its make and model): allow or decline. */
+  v.object({ kind: v.literal('attestation') }),
   v.object({
     kind: v.literal('pin'),
     reason: v.picklist(['verify', 'set']),
@@ -20,6 +22,8 @@ export const PinUiInfoSchema = v.object({
   origin: v.string(),
   rpId: v.string(),
   op: v.picklist(['create', 'get']),
+  /** The interface language in force (settings or policy); absent: the browser's. */
+  lang: v.optional(v.picklist(['en', 'nl', 'de'])),
 });
 export type PinUiInfo = v.InferOutput<typeof PinUiInfoSchema>;
 
@@ -33,6 +37,8 @@ export type ToPinUi = v.InferOutput<typeof ToPinUiSchema>;
 export const FromPinUiSchema = v.variant('t', [
   v.object({ t: v.literal('pin'), pin: v.pipe(v.string(), v.minLength(4), v.maxLength(63)) }),
   v.object({ t: v.literal('cancel') }),
+  /** The user's answer to the attestation question. */
+  v.object({ t: v.literal('attestation'), allow: v.boolean() }),
 ]);
 export type FromPinUi = v.InferOutput<typeof FromPinUiSchema>;
 

@@ -120,6 +120,12 @@ const en = {
   aboutStorage:
     'The vault is stored encrypted in this browser profile (extension storage). While unlocked, its key is kept only in session memory.',
   aboutKdf: 'Key derivation: Argon2id, {m} MiB, {t} passes. Vault generation {g}.',
+  // security-key window: attestation consent
+  attestQuestion: '{origin} wants to see the make and model of your security key.',
+  attestDetail:
+    'The key would tell the site who made it and which model it is (many keys of the same model share this). Registering works either way.',
+  attestAllow: 'Allow',
+  attestDecline: "Don't allow",
   yes: 'Yes',
   no: 'No',
   errorGeneric: 'Something went wrong. Try again.',
@@ -240,6 +246,11 @@ const nl: Table = {
   aboutStorage:
     'De kluis staat versleuteld in dit browserprofiel (extensieopslag). Zolang hij ontgrendeld is, staat de sleutel alleen in het sessiegeheugen.',
   aboutKdf: 'Sleutelafleiding: Argon2id, {m} MiB, {t} rondes. Kluisgeneratie {g}.',
+  attestQuestion: '{origin} wil het merk en model van uw beveiligingssleutel zien.',
+  attestDetail:
+    'De sleutel zou de site vertellen wie hem maakte en welk model het is (veel sleutels van hetzelfde model delen dit). Registreren lukt in beide gevallen.',
+  attestAllow: 'Toestaan',
+  attestDecline: 'Niet toestaan',
   yes: 'Ja',
   no: 'Nee',
   errorGeneric: 'Er ging iets mis. Probeer het opnieuw.',
@@ -359,6 +370,11 @@ const de: Table = {
   aboutStorage:
     'Der Tresor liegt verschlüsselt in diesem Browserprofil (Erweiterungsspeicher). Solange er entsperrt ist, liegt der Schlüssel nur im Sitzungsspeicher.',
   aboutKdf: 'Schlüsselableitung: Argon2id, {m} MiB, {t} Durchläufe. Tresor-Generation {g}.',
+  attestQuestion: '{origin} möchte Hersteller und Modell Ihres Sicherheitsschlüssels sehen.',
+  attestDetail:
+    'Der Schlüssel würde der Website mitteilen, wer ihn hergestellt hat und welches Modell er ist (viele Schlüssel desselben Modells teilen diese Angabe). Die Registrierung funktioniert in beiden Fällen.',
+  attestAllow: 'Zulassen',
+  attestDecline: 'Nicht zulassen',
   yes: 'Ja',
   no: 'Nein',
   errorGeneric: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',

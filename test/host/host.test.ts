@@ -41,6 +41,8 @@ function createOptions(over: Record<string, unknown> = {}) {
         { type: 'public-key', alg: -8 },
       ],
       authenticatorSelection: { userVerification: 'preferred', residentKey: 'discouraged' },
+      // The key's own (self) attestation, as the extension sends it once the user agreed.
+      attestation: 'direct',
       timeout: 30_000,
       ...over,
     },
@@ -153,6 +155,36 @@ describe('native host over the UDP wire', () => {
     expect(first.verified.authenticationInfo.newCounter).toBe(1);
     const second = await authenticate(h, 'g2', reg);
     expect(second.verified.authenticationInfo.newCounter).toBe(2);
+  });
+
+  it('attestation none, indirect, absent or unknown: the packed self attestation and its AAGUID become none and zeros; direct keeps them', async () => {
+    const { host: h } = await setup();
+    const cases: Array<[string | undefined, string, string]> = [
+      ['none', 'none', '00000000-0000-0000-0000-000000000000'],
+      ['indirect', 'none', '00000000-0000-0000-0000-000000000000'],
+      [undefined, 'none', '00000000-0000-0000-0000-000000000000'],
+      ['bogus', 'none', '00000000-0000-0000-0000-000000000000'],
+      ['direct', 'packed', '6d666162-7269-6467-6576-697274756b31'],
+      ['enterprise', 'packed', '6d666162-7269-6467-6576-697274756b31'],
+    ];
+    for (const [i, [conveyance, fmt, aaguid]] of cases.entries()) {
+      const { challenge, options } = createOptions({ attestation: conveyance });
+      h.send({ id: `c${i}`, type: 'webauthn.create', origin: ORIGIN, options });
+      const reply = await h.reply(`c${i}`);
+      expect(reply.error).toBeUndefined();
+      const verified = await verifyRegistrationResponse({
+        response: reply.result as RegistrationResponseJSON,
+        expectedChallenge: challenge,
+        expectedOrigin: ORIGIN,
+        expectedRPID: RP_ID,
+        requireUserVerification: false,
+      });
+      expect([conveyance, verified.registrationInfo?.fmt, verified.registrationInfo?.aaguid]).toEqual([
+        conveyance,
+        fmt,
+        aaguid,
+      ]);
+    }
   });
 
   it('asks for the PIN when the key has one, and the assertion carries UV', async () => {

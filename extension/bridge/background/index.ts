@@ -86,14 +86,15 @@ export function setupBridge(): void {
   installed = true;
   const runtime = browser.runtime as unknown as Runtime;
 
-  let settingsCache: Promise<SiteModeSettings> | null = null;
-  const settings = (): Promise<SiteModeSettings> => {
+  type BridgeSettings = SiteModeSettings & { language?: string };
+  let settingsCache: Promise<BridgeSettings> | null = null;
+  const settings = (): Promise<BridgeSettings> => {
     // Areas passed in: settings' defaultAreas() imports wxt/browser dynamically, and Vite's preload
     // helper for that import touches `window`, which a service worker lacks.
     const storage = browser.storage as unknown as { managed?: ReadableArea };
     settingsCache ??= getEffectiveSettings({ local: trustedArea(), managed: storage.managed ?? null })
-      .then((eff): SiteModeSettings => eff.values)
-      .catch((error: unknown): SiteModeSettings => {
+      .then((eff): BridgeSettings => eff.values)
+      .catch((error: unknown): BridgeSettings => {
         console.warn('mfa-bridge: settings could not be read; the bridge stays off', error);
         settingsCache = null;
         return { bridgeSites: [], siteProfiles: [] };
@@ -101,6 +102,11 @@ export function setupBridge(): void {
     return settingsCache;
   };
   const siteMode = async (origin: string): Promise<BridgeMode> => resolveSiteMode(origin, await settings());
+  /** Our window's language: the setting (or policy) in force; 'auto' leaves it to the window's browser. */
+  const language = async (): Promise<'en' | 'nl' | 'de' | undefined> => {
+    const lang = (await settings()).language;
+    return lang === 'en' || lang === 'nl' || lang === 'de' ? lang : undefined;
+  };
 
   const host = new HostConnection({
     connectNative: (name) => runtime.connectNative(name) as unknown as NativePortLike,
@@ -205,6 +211,7 @@ export function setupBridge(): void {
         watchFocus,
         credentials,
         prompts,
+        language,
         log: bridgeLog,
       });
     } else if (port.name === PIN_PORT_NAME) {

@@ -2,6 +2,8 @@
  * The extension-owned PIN / touch window: one per pending request, opened by the background as a popup
  * window on an extension page (the web page cannot read it), showing the site and RP ID. It asks for the
  * PIN (or a new PIN), says "touch your key", shows wrong-PIN retries and final errors; closing it cancels.
+ * Before a registration that asks for attestation it asks whether the site may see the key's make and
+ * model (closing it then declines).
  */
 import * as v from 'valibot';
 import { FromPinUiSchema, type PinUiInfo, type PinUiState, type ToPinUi } from '../pin-wire';
@@ -15,6 +17,8 @@ export interface WindowsApi {
 
 export interface PromptHandlers {
   onPin(pin: string): void;
+  /** The user answered the attestation question (allow: show the key's make and model to the site). */
+  onAttestation?(allow: boolean): void;
   onCancel(): void;
 }
 
@@ -71,6 +75,11 @@ export class PinPrompt {
         this.state = { kind: 'working' };
         this.push();
         this.handlers.onPin(parsed.output.pin);
+      } else if (parsed.output.t === 'attestation') {
+        if (this.state.kind !== 'attestation') return; // only an answer to a question asked
+        this.state = { kind: 'working' };
+        this.push();
+        this.handlers.onAttestation?.(parsed.output.allow);
       } else {
         this.handlers.onCancel();
       }

@@ -3,6 +3,7 @@
 // what is tested here is the background's bookkeeping, not the host.
 import { PROTOCOL_VERSION } from '@shared/protocol/index.js';
 import { describe, expect, it } from 'vitest';
+import type { FromPinUi, ToPinUi } from '../pin-wire';
 import type { RuntimePortLike } from '../relay';
 import type { BackgroundToRelay, RelayToBackground } from '../wire';
 import { HostConnection, type NativePortLike } from './host-port';
@@ -18,8 +19,11 @@ const windowsOpened: number[] = [];
 interface Rig {
   /** Messages the relay port received from the background. */
   replies: BackgroundToRelay[];
-  /** Request types the native host received (after hello). */
-  hostRequests: Array<{ type: string; id: string }>;
+  /** Requests the native host received (after hello). */
+  hostRequests: Array<{ type: string; id: string; options?: Record<string, unknown> }>;
+  /** URLs of the PIN / touch windows this rig opened. */
+  windowUrls: string[];
+  prompts: PinPrompts;
   send(message: unknown): void;
   disconnect(): void;
 }
@@ -31,7 +35,7 @@ function rig(focus: { tab: boolean } = { tab: true }, keyQueue = new KeyQueue())
       const listeners: Array<(m: unknown) => void> = [];
       return {
         postMessage(message) {
-          const m = message as { type: string; id: string };
+          const m = message as { type: string; id: string; options?: Record<string, unknown> };
           if (m.type === 'hello') {
             const answer = {
               id: m.id,
@@ -43,7 +47,7 @@ function rig(focus: { tab: boolean } = { tab: true }, keyQueue = new KeyQueue())
             });
             return;
           }
-          hostRequests.push({ type: m.type, id: m.id });
+          hostRequests.push({ type: m.type, id: m.id, ...(m.options ? { options: m.options } : {}) });
           // A request is never answered (the key waits for a touch) until it is cancelled.
           if (m.type === 'cancel') {
             const answer = { id: m.id, ok: false, error: { name: 'AbortError', message: 'cancelled' } };
@@ -59,10 +63,12 @@ function rig(focus: { tab: boolean } = { tab: true }, keyQueue = new KeyQueue())
     },
     lastErrorMessage: () => undefined,
   });
+  const windowUrls: string[] = [];
   const prompts = new PinPrompts(
     {
-      open: async () => {
+      open: async (url) => {
         windowsOpened.push(1);
+        windowUrls.push(url);
         return 1;
       },
       close: async () => {},
@@ -95,6 +101,8 @@ function rig(focus: { tab: boolean } = { tab: true }, keyQueue = new KeyQueue())
   return {
     replies,
     hostRequests,
+    windowUrls,
+    prompts,
     send: (m) => {
       for (const l of relayListeners) l(m);
     },
@@ -315,5 +323,125 @@ describe('serveRelayPort: many requests on one relay port', () => {
     expect(r.replies.map((m) => [m.rid, m.reply.t === 'error' ? m.reply.name : m.reply.t])).toEqual([
       ['r8', 'NotAllowedError'],
     ]);
+  });
+});
+
+describe('attestation needs consent', () => {
+  function createRequest(rid: string, attestation?: string): RelayToBackground {
+    return {
+      t: 'request',
+      rid,
+      op: 'create',
+      options: {
+        rp: { name: 'Example', id: 'example.com' },
+        user: { id: 'AQID', name: 'alice', displayName: 'Alice' },
+        challenge: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+        ...(attestation === undefined ? {} : { attestation }),
+      },
+      timeout: 60_000,
+      frame,
+    };
+  }
+
+  /** Our window for the rig's last opened URL, connected as the PIN page would connect. */
+  function pinWindow(r: Rig): { shown: ToPinUi[]; post(message: FromPinUi): void; close(): void } {
+    const shown: ToPinUi[] = [];
+    const listeners: Array<(m: unknown) => void> = [];
+    const url = `chrome-extension://ext-id/${r.windowUrls.at(-1)}`;
+    const connected = r.prompts.connect(
+      {
+        postMessage: (m) => shown.push(m as ToPinUi),
+        disconnect() {},
+        onMessage: { addListener: (l) => listeners.push(l) },
+        onDisconnect: { addListener() {} },
+      },
+      url,
+      'chrome-extension://ext-id/',
+    );
+    expect(connected).toBe(true);
+    return {
+      shown,
+      post: (m) => {
+        for (const l of listeners) l(m);
+      },
+      close: () => r.prompts.windowRemoved(1),
+    };
+  }
+
+  it('direct: the window asks which site wants the make and model; allowed, the host gets direct', async () => {
+    const r = rig();
+    r.send(createRequest('a', 'direct'));
+    await settle();
+    // Asked before the key: nothing reached the host yet.
+    expect(r.hostRequests).toEqual([]);
+    const win = pinWindow(r);
+    expect(win.shown.at(-1)).toEqual({
+      t: 'state',
+      info: { origin: ORIGIN, rpId: 'example.com', op: 'create' },
+      state: { kind: 'attestation' },
+    });
+    win.post({ t: 'attestation', allow: true });
+    await settle();
+    expect(r.hostRequests.map((q) => [q.type, q.options?.attestation])).toEqual([
+      ['webauthn.create', 'direct'],
+    ]);
+    expect(win.shown.at(-1)?.state).toEqual({ kind: 'working' });
+  });
+
+  it('direct or enterprise declined (button, Cancel or a closed window): the registration goes on with none', async () => {
+    const answers: Array<[string, (win: ReturnType<typeof pinWindow>) => void]> = [
+      ["Don't allow", (win) => win.post({ t: 'attestation', allow: false })],
+      ['Cancel (Escape)', (win) => win.post({ t: 'cancel' })],
+      ['window closed', (win) => win.close()],
+    ];
+    for (const conveyance of ['direct', 'enterprise']) {
+      for (const [what, decline] of answers) {
+        const r = rig();
+        r.send(createRequest('a', conveyance));
+        await settle();
+        expect(r.hostRequests, what).toEqual([]);
+        decline(pinWindow(r));
+        await settle();
+        expect(
+          r.hostRequests.map((q) => [q.type, q.options?.attestation]),
+          `${conveyance}, ${what}`,
+        ).toEqual([['webauthn.create', 'none']]);
+        expect(r.replies, what).toEqual([]); // still running at the key, not refused
+        r.disconnect();
+      }
+    }
+  });
+
+  it('none, indirect, no attestation or an unknown value: nothing asked, the host never gets direct', async () => {
+    windowsOpened.length = 0;
+    const cases: Array<[string | undefined, string | undefined]> = [
+      ['none', 'none'],
+      ['indirect', 'indirect'],
+      [undefined, undefined],
+      ['Direct', 'none'],
+      ['bogus', 'none'],
+    ];
+    for (const [requested, forwarded] of cases) {
+      const r = rig();
+      r.send(createRequest('a', requested));
+      await settle();
+      expect(
+        r.hostRequests.map((q) => [q.type, q.options?.attestation]),
+        String(requested),
+      ).toEqual([['webauthn.create', forwarded]]);
+      r.disconnect();
+    }
+    expect(windowsOpened).toEqual([]);
+  });
+
+  it('the page aborting while the question is open ends the request; the host is never asked', async () => {
+    const r = rig();
+    r.send(createRequest('a', 'direct'));
+    await settle();
+    r.send({ t: 'cancel', rid: 'a' });
+    await settle();
+    expect(r.hostRequests).toEqual([]);
+    expect(r.replies.map((m) => (m.reply.t === 'error' ? m.reply.name : m.reply.t))).toEqual(['AbortError']);
   });
 });

@@ -13,6 +13,7 @@ import {
 import { validateRpId } from '@shared/webauthn/index.js';
 import * as v from 'valibot';
 import type { BridgeMode } from '../../sites/bridge-mode';
+import type { PinUiInfo } from '../pin-wire';
 import type { RuntimePortLike } from '../relay';
 import {
   type BackgroundToRelay,
@@ -104,6 +105,8 @@ export interface SessionDeps {
   watchFocus?(tabId: number, onLost: () => void): () => void;
   credentials: CredentialStore;
   prompts: PinPrompts;
+  /** The interface language in force, for our window (absent: the browser's). */
+  language?(): Promise<PinUiInfo['lang']>;
   /** Delay before "touch your key" opens a window of its own (a key touched at once needs none). */
   touchPromptDelayMs?: number;
   /** Outcome log line (request id, operation, outcome: never options, PINs or key material). */
@@ -256,24 +259,38 @@ async function run(
   };
   if (crossOrigin) expectation.topOrigin = caller.topOrigin;
 
+  const lang = deps.language ? await deps.language().catch(() => undefined) : undefined;
   let prompt: PinPrompt | null = null;
   let touchTimer: ReturnType<typeof setTimeout> | undefined;
   let hostId = '';
+  /** Set while the attestation question waits for the user's answer. */
+  let consent: ((allow: boolean) => void) | null = null;
+  const answer = (allow: boolean) => {
+    const resolve = consent;
+    consent = null;
+    resolve?.(allow);
+  };
   const cancelHost = () => {
     if (hostId) deps.host.notify({ type: 'cancel', id: hostId });
   };
-  const onEvent = (event: HostEvent) => {
+  const openPrompt = (): PinPrompt => {
     prompt ??= deps.prompts.create(
-      { origin: caller.origin, rpId, op: request.op },
+      { origin: caller.origin, rpId, op: request.op, ...(lang ? { lang } : {}) },
       {
         onPin: (pin) => deps.host.notify({ type: 'pin', id: hostId, pin }),
+        onAttestation: answer,
         onCancel: () => {
+          // Cancel or a closed window while the attestation question is asked declines it, no more.
+          if (consent) return answer(false);
           cancelHost();
           finish({ t: 'error', name: 'NotAllowedError', message: NOT_ALLOWED_MESSAGE });
         },
       },
     );
-    const p = prompt;
+    return prompt;
+  };
+  const onEvent = (event: HostEvent) => {
+    const p = openPrompt();
     switch (event.event) {
       case 'pin-required':
         clearTimeout(touchTimer);
@@ -310,6 +327,7 @@ async function run(
   let unwatchFocus: () => void = () => {};
   function finish(message: BridgeReply, promptError?: string): void {
     if (done) return;
+    answer(false); // a question still open ends unanswered
     unwatchFocus();
     if (!hostAsked) leaveLine();
     // Every NotAllowedError reads alike to the page; the reason stays in the PIN window and the log.
@@ -343,6 +361,17 @@ async function run(
       cancelHost();
       finish({ t: 'error', name: 'NotAllowedError', message: NOT_ALLOWED_MESSAGE });
     }) ?? (() => {});
+  if (attestationNeedsConsent(request.op, options)) {
+    // Asked before the key is touched: a declined question becomes attestation "none" at the host,
+    // which strips the certificate-backed statement and the AAGUID (as Chromium does on "Block").
+    const allow = await new Promise<boolean>((resolve) => {
+      consent = resolve;
+      openPrompt().show({ kind: 'attestation' });
+    });
+    if (done) return;
+    log(`${request.op}: attestation ${allow ? 'allowed' : 'declined'}`);
+    if (!allow) options = { ...options, attestation: 'none' };
+  }
   const place = deps.keyQueue.enter();
   if (!place) {
     finish({ t: 'error', name: 'NotAllowedError', message: NOT_ALLOWED_MESSAGE });
@@ -418,6 +447,17 @@ async function run(
         : "The security key's response could not be checked.";
     finish({ t: 'error', name: 'NotAllowedError', message }, message);
   }
+}
+
+/** WebAuthn L3 §5.4.7 AttestationConveyancePreference values. */
+const CONVEYANCES = new Set(['none', 'indirect', 'direct', 'enterprise']);
+
+/**
+ * Attestation that reveals the key's make and model (`direct`, `enterprise`) needs the user's consent
+ * first; `indirect` and `none` are anonymised by the host and ask nothing.
+ */
+export function attestationNeedsConsent(op: 'create' | 'get', options: Record<string, unknown>): boolean {
+  return op === 'create' && (options.attestation === 'direct' || options.attestation === 'enterprise');
 }
 
 /** Chromium's words when a document without focus calls WebAuthn. */
@@ -514,7 +554,11 @@ function checkRequest(
     if (!parsed.success) throw new Refusal('TypeError', `Invalid options: ${parsed.issues[0].message}`);
     checkSizes(parsed.output);
     const rpId = validateRpId(caller.origin, parsed.output.rp.id);
-    return { rpId, options: { ...parsed.output, rp: { ...parsed.output.rp, id: rpId } } };
+    const created: Record<string, unknown> = { ...parsed.output, rp: { ...parsed.output.rp, id: rpId } };
+    // An unknown conveyance is ignored as WebAuthn says (the default, "none"): never passed on as is.
+    const attestation = parsed.output.attestation;
+    if (attestation !== undefined && !CONVEYANCES.has(attestation)) created.attestation = 'none';
+    return { rpId, options: created };
   }
   const parsed = v.safeParse(PublicKeyCredentialRequestOptionsJSONSchema, request.options);
   if (!parsed.success) throw new Refusal('TypeError', `Invalid options: ${parsed.issues[0].message}`);

@@ -10,6 +10,7 @@ import {
   ToPinUiSchema,
 } from '../../bridge/pin-wire';
 import { PIN_PORT_NAME } from '../../bridge/wire';
+import { pickLang, translator } from '../../ui/i18n';
 
 type Port = ReturnType<typeof browser.runtime.connect>;
 
@@ -66,6 +67,11 @@ function PinWindow() {
     setConfirm('');
   }
 
+  const lang = pickLang(info?.lang ?? 'auto');
+  const t = translator(lang);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
   const what = info?.op === 'create' ? 'register a security key' : 'sign in with a security key';
   return (
     <main>
@@ -124,6 +130,28 @@ function PinWindow() {
             </button>
           </div>
         </form>
+      )}
+      {state.kind === 'attestation' && info && (
+        <div data-testid="attestation">
+          <p data-testid="attestation-question">{t('attestQuestion', { origin: info.origin })}</p>
+          <p class="hint">{t('attestDetail')}</p>
+          <div class="row">
+            <button
+              type="button"
+              id="attestation-allow"
+              onClick={() => send({ t: 'attestation', allow: true })}
+            >
+              {t('attestAllow')}
+            </button>
+            <button
+              type="button"
+              id="attestation-decline"
+              onClick={() => send({ t: 'attestation', allow: false })}
+            >
+              {t('attestDecline')}
+            </button>
+          </div>
+        </div>
       )}
       {state.kind === 'touch' && (
         <div data-testid="touch">

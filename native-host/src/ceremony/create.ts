@@ -99,6 +99,15 @@ export async function createCredential(
   }
 }
 
+/** Packed self attestation with a zero AAGUID: nothing in it tells the key's make and model. */
+function isAnonymousSelfAttestation(
+  fmt: string,
+  attStmt: Map<unknown, unknown>,
+  authData: Uint8Array,
+): boolean {
+  return fmt === 'packed' && !attStmt.has('x5c') && authData.subarray(37, 53).every((b) => b === 0);
+}
+
 async function registrationResponse(
   att: AttestationResponse,
   clientDataJSON: Uint8Array,
@@ -110,10 +119,15 @@ async function registrationResponse(
   if (!parsed.credentialId || !parsed.publicKey) {
     throw new CeremonyError('DeviceError', 'the security key returned no attested credential');
   }
-  // attestation "none" (the default) and "indirect" (which a client may anonymise; browsers treat it as
-  // "none"): strip a certificate-backed statement and its AAGUID (WebAuthn L3 §5.1.3 step 23).
+  // attestation "none" (the default), "indirect" (which a client may anonymise; browsers treat it as
+  // "none") and any unknown value (ignored, so the default): replace what identifies the key's make and
+  // model, as WebAuthn L3 §5.1.3 step 23 says: unless this is already "none", or self attestation with a
+  // zero AAGUID, the statement becomes "none" and the AAGUID 16 zero bytes (a packed self attestation
+  // still names the model by its AAGUID). Only "direct" and "enterprise" keep it; the extension asks the
+  // user before it sends either.
   const conveyance = options.attestation ?? 'none';
-  if ((conveyance === 'none' || conveyance === 'indirect') && fmt !== 'none' && attStmt.has('x5c')) {
+  const keep = conveyance === 'direct' || conveyance === 'enterprise';
+  if (!keep && fmt !== 'none' && !isAnonymousSelfAttestation(fmt, attStmt, authData)) {
     fmt = 'none';
     attStmt = new Map();
     authData = authData.slice();
