@@ -284,45 +284,45 @@ describe('the real Okta Sign-In Widget with the built extension: Chromium', () =
 });
 
 function classicJourneys(rig: () => Rig, key: () => Awaited<ReturnType<typeof startKey>>, lang: Lang): void {
-  it(
-    `classic ${lang}: TOTP enrolment — QR read and saved, activation code filled and submitted`,
-    async () => {
-      const { org, session, ext } = rig();
-      const who = `enrol-classic-${lang}@example.com`;
-      await clearVault(rig());
-      org.addUser(who, ['totp']);
-      const page = await session.browser.newPage();
-      await passwordStep(page, org, 'classic', lang, who);
-      await (await page.waitForSelector('.enroll-choices form input[type=submit]', {
+  it(`classic ${lang}: TOTP enrolment — QR read and saved, activation code filled and submitted`, {
+    timeout: 120_000,
+    retry: 2,
+  }, async () => {
+    // retried: the widget intermittently stays on its device-type step (cause not found yet)
+    const { org, session, ext } = rig();
+    const who = `enrol-classic-${lang}@example.com`;
+    await clearVault(rig());
+    org.addUser(who, ['totp']);
+    const page = await session.browser.newPage();
+    await passwordStep(page, org, 'classic', lang, who);
+    await (await page.waitForSelector('.enroll-choices form input[type=submit]', {
+      visible: true,
+    }))!.click(); // Configure factor
+    const android = await page.waitForSelector(
+      'input[data-se-name="__deviceType__"][value="ANDROID"] + label',
+      {
         visible: true,
-      }))!.click(); // Configure factor
-      const android = await page.waitForSelector(
-        'input[data-se-name="__deviceType__"][value="ANDROID"] + label',
-        {
-          visible: true,
-        },
-      );
-      await android!.click();
-      await (await page.waitForSelector('form[data-se="step-device-type"] a[data-type="save"]', {
-        visible: true,
-      }))!.click();
-      await page.waitForSelector('img.qrcode-image', { visible: true, timeout: 20_000 });
-      await clickPanel(page, 'save');
-      await page.waitForSelector('mfa-bridge-ui[data-mfa-bridge="saved"]');
-      const accounts = (await send(ext, { type: 'vault.list' })) as Array<{ origins: string[] }>;
-      expect(accounts.some((a) => a.origins.includes(new URL(org.origin).origin))).toBe(true);
-      await clickWidget(
-        page,
-        'a[data-type="save"], a[data-se="button"], input[type=submit]',
-        /^(next|volgende)$/,
-      );
-      await signedIn(page, who);
-      expect(org.lastEvent('totp-activate', who)).toMatchObject({ ok: true, engine: 'classic' });
-      onePasswordAttempt(org, who);
-      await page.close();
-    },
-    { timeout: 120_000, retry: 2 },
-  ); // intermittent: the widget sometimes stays on the device-type step (cause open)
+      },
+    );
+    await android!.click();
+    await (await page.waitForSelector('form[data-se="step-device-type"] a[data-type="save"]', {
+      visible: true,
+    }))!.click();
+    await page.waitForSelector('img.qrcode-image', { visible: true, timeout: 20_000 });
+    await clickPanel(page, 'save');
+    await page.waitForSelector('mfa-bridge-ui[data-mfa-bridge="saved"]');
+    const accounts = (await send(ext, { type: 'vault.list' })) as Array<{ origins: string[] }>;
+    expect(accounts.some((a) => a.origins.includes(new URL(org.origin).origin))).toBe(true);
+    await clickWidget(
+      page,
+      'a[data-type="save"], a[data-se="button"], input[type=submit]',
+      /^(next|volgende)$/,
+    );
+    await signedIn(page, who);
+    expect(org.lastEvent('totp-activate', who)).toMatchObject({ ok: true, engine: 'classic' });
+    onePasswordAttempt(org, who);
+    await page.close();
+  });
 
   it(`classic ${lang}: security-key enrolment and sign-in through the bridge (appid = the org's origin)`, async () => {
     const { org, session } = rig();
