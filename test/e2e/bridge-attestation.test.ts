@@ -11,6 +11,7 @@ import {
   type BridgeRig,
   bounded,
   ceremonyOutcome,
+  extensionWindowShowing,
   freshUser,
   signInWithPassword,
   startBridgeRig,
@@ -35,22 +36,13 @@ async function startDirectEnrol(rig: BridgeRig, page: Page, user: string): Promi
 
 /** The extension's window once it asks the attestation question. */
 async function attestationWindow(browser: Browser, extensionId: string, timeout = 30_000): Promise<Page> {
-  const prefix = `chrome-extension://${extensionId}/pin.html`;
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    for (const target of browser.targets()) {
-      if (!target.url().startsWith(prefix)) continue;
-      const page = await target.page().catch(() => null);
-      if (!page) continue;
-      const asking = await page.$('[data-testid=attestation]').then(
-        (el) => el !== null,
-        () => false,
-      );
-      if (asking) return page;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no window asked about attestation within ${timeout} ms`);
+  return extensionWindowShowing(
+    browser,
+    extensionId,
+    '[data-testid=attestation]',
+    'asked about attestation',
+    timeout,
+  );
 }
 
 describe('bridge in Chromium: attestation needs consent', () => {

@@ -11,6 +11,7 @@ import { type Engine, type Lang, type OktaOrg, ORG_PASSWORD, startOktaOrg } from
 import { totpUri } from '../site/totp.js';
 import { startKey, transportEnv } from '../support/bridge';
 import { launchChromium } from '../support/chromium';
+import { send } from '../support/extension-message';
 import { launchFirefox } from '../support/firefox';
 import { clickPanel } from '../support/panel';
 
@@ -20,20 +21,6 @@ interface Session {
   browser: Browser;
   openExtensionPage(path: string): Promise<Page>;
   close(): Promise<void>;
-}
-
-type Wire = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
-
-async function send(ext: Page, message: object): Promise<unknown> {
-  const res = (await ext.evaluate(
-    (m) =>
-      (
-        globalThis as unknown as { chrome: { runtime: { sendMessage(x: object): Promise<unknown> } } }
-      ).chrome.runtime.sendMessage(m),
-    message,
-  )) as Wire;
-  if (!res.ok) throw new Error(`${res.error.code}: ${res.error.message}`);
-  return res.value;
 }
 
 async function until<T>(what: string, f: () => T | undefined | null | false, ms = 30_000): Promise<T> {

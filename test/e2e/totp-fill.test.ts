@@ -10,6 +10,7 @@ import type { Browser, Frame, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, type DemoSite, startDemoSite } from '../site/server.js';
 import { launchChromium } from '../support/chromium';
+import { send } from '../support/extension-message';
 import { launchFirefox } from '../support/firefox';
 import { clickPanel } from '../support/panel';
 
@@ -50,20 +51,6 @@ interface Session {
   browser: Browser;
   openExtensionPage(path: string): Promise<Page>;
   close(): Promise<void>;
-}
-
-type Wire = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
-
-async function send(ext: Page, message: object): Promise<unknown> {
-  const res = (await ext.evaluate(
-    (m) =>
-      (
-        globalThis as unknown as { chrome: { runtime: { sendMessage(x: object): Promise<unknown> } } }
-      ).chrome.runtime.sendMessage(m),
-    message,
-  )) as Wire;
-  if (!res.ok) throw new Error(`${res.error.code}: ${res.error.message}`);
-  return res.value;
 }
 
 /** Waits until a fresh 30 s step has begun since `after` (the site accepts each step once). */

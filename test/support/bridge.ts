@@ -197,6 +197,23 @@ export async function ceremonyOutcome(
  * "touch your key" windows, are skipped).
  */
 export async function pinWindow(browser: Browser, extensionId: string, timeout = 30_000): Promise<Page> {
+  return extensionWindowShowing(
+    browser,
+    extensionId,
+    'form[data-testid=pin-form]',
+    'asked for a PIN',
+    timeout,
+  );
+}
+
+/** The extension's PIN/touch window once it shows `selector` (windows that do not yet, or no longer, are skipped). */
+export async function extensionWindowShowing(
+  browser: Browser,
+  extensionId: string,
+  selector: string,
+  what: string,
+  timeout = 30_000,
+): Promise<Page> {
   const prefix = `chrome-extension://${extensionId}/pin.html`;
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
@@ -204,15 +221,15 @@ export async function pinWindow(browser: Browser, extensionId: string, timeout =
       if (!target.url().startsWith(prefix)) continue;
       const page = await target.page().catch(() => null);
       if (!page) continue;
-      const asking = await page.$('form[data-testid=pin-form]').then(
+      const showing = await page.$(selector).then(
         (el) => el !== null,
         () => false,
       );
-      if (asking) return page;
+      if (showing) return page;
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`no PIN window asked for a PIN within ${timeout} ms`);
+  throw new Error(`no extension window ${what} within ${timeout} ms`);
 }
 
 /** Types a PIN (and its confirmation when the key has none yet) into the PIN window and submits. */
